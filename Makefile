@@ -1,0 +1,47 @@
+# The README's commands over Meson + Ninja. Everything is built in build/
+# (and build-asan/ for the sanitizer run of `make check`).
+
+BUILD       ?= build
+BUILD_ASAN  ?= build-asan
+MESON       ?= meson
+DESTDIR     ?=
+PREFIX      ?= /usr/local
+MESON_TEST   = $(MESON) test --print-errorlogs --num-processes 2
+
+.PHONY: all check check-quick demo install deps clean
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+deps:
+	@build-aux/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	$(MESON) setup $(BUILD) --prefix=$(PREFIX)
+
+# ASan + UBSan, every UB report fatal.
+$(BUILD_ASAN)/build.ninja: | deps
+	$(MESON) setup $(BUILD_ASAN) -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all \
+		-Dbuildtype=debug
+
+# Every test: plain build, then under valgrind, then the sanitizer build.
+check: all $(BUILD_ASAN)/build.ninja
+	ninja -C $(BUILD_ASAN)
+	@rm -f $(BUILD)/meson-logs/testlog*.json $(BUILD_ASAN)/meson-logs/testlog*.json
+	@status=0; \
+	$(MESON_TEST) -C $(BUILD) || status=1; \
+	$(MESON_TEST) -C $(BUILD) --setup=valgrind --suite valgrind || status=1; \
+	$(MESON_TEST) -C $(BUILD_ASAN) --no-suite novalgrind-only || status=1; \
+	python3 build-aux/test-summary.py --status $$status $(BUILD) $(BUILD_ASAN); \
+	exit $$status
+
+# Plain build only: the quick loop while developing.
+check-quick: all
+	$(MESON_TEST) -C $(BUILD)
+
+install: all
+	DESTDIR=$(DESTDIR) $(MESON) install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

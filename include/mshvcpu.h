@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmshvcpu — CPU feature sets, profiles, host baselines, migration checks
+ * and a create-partition flow for the Microsoft Hypervisor's /dev/mshv.
+ *
+ * Conventions
+ *  - Functions return 0 (or a count) on success and a negative errno on
+ *    failure. Where a failure needs explaining, an optional
+ *    struct mshvcpu_error * receives a one-line message and, for input
+ *    files and specs, where the problem is.
+ *  - Feature sets are in the *enabled* sense (1 = the guest gets it). The
+ *    kernel and hypervisor take *disabled* masks; the only conversion is
+ *    mshvcpu_masks_from_enabled() / mshvcpu_enabled_from_masks().
+ *  - Option structs start with their own size (set by MSHVCPU_OPTS); the
+ *    library reads only the fields the caller's size covers and rejects
+ *    non-zero bytes beyond the fields it knows.
+ *  - Names of features are answered for a header revision: a bit the
+ *    revision does not name is *unknown* in it.
+ */
+#ifndef MSHVCPU_H
+#define MSHVCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MSHVCPU_VERSION_MAJOR 0
+#define MSHVCPU_VERSION_MINOR 1
+#define MSHVCPU_VERSION_PATCH 0
+#define MSHVCPU_VERSION_NUMBER(major, minor, patch) \
+	(((major) << 16) | ((minor) << 8) | (patch))
+#define MSHVCPU_VERSION \
+	MSHVCPU_VERSION_NUMBER(MSHVCPU_VERSION_MAJOR, MSHVCPU_VERSION_MINOR, \
+			       MSHVCPU_VERSION_PATCH)
+
+#if defined(__GNUC__)
+#define MSHVCPU_API __attribute__((visibility("default")))
+#else
+#define MSHVCPU_API
+#endif
+
+/* The library's version, as MSHVCPU_VERSION_NUMBER() encodes it. */
+MSHVCPU_API uint32_t mshvcpu_version(void);
+MSHVCPU_API const char *mshvcpu_version_string(void);
+
+/* Declares and sizes an options struct: MSHVCPU_OPTS(mshvcpu_create_opts, o, .x = 1); */
+#define MSHVCPU_OPTS(type, name, ...) \
+	struct type name = { .sz = sizeof(struct type), __VA_ARGS__ }
+
+/*
+ * Errors
+ */
+
+struct mshvcpu_error {
+	int code;		/* the negative errno also returned */
+	char message[512];	/* one line, no trailing newline */
+	char source[256];	/* file name, "spec", "-" for stdin; "" if none */
+	unsigned int line;	/* 1-based; 0 if not applicable */
+	unsigned int column;	/* 1-based; 0 if not applicable */
+};
+
+/*
+ * Words, vendors, revisions
+ */
+
+enum mshvcpu_word {
+	MSHVCPU_WORD_BANK0,	/* create-time bank 0 */
+	MSHVCPU_WORD_BANK1,	/* create-time bank 1 */
+	MSHVCPU_WORD_BANK2,	/* early partition property only */
+	MSHVCPU_WORD_XSAVE,	/* create-time xsave word */
+	MSHVCPU_WORD_COUNT,
+};
+
+#define MSHVCPU_WORD_BIT(word)	(1U << (word))
+#define MSHVCPU_WORDS_ALL	((1U << MSHVCPU_WORD_COUNT) - 1)
+
+/* "bank0", "bank1", "bank2", "xsave"; NULL for an invalid word. */
+MSHVCPU_API const char *mshvcpu_word_name(enum mshvcpu_word word);
+MSHVCPU_API int mshvcpu_word_parse(const char *name, enum mshvcpu_word *word);
+
+enum mshvcpu_vendor {
+	MSHVCPU_VENDOR_ANY,	/* vendor-neutral (e.g. psABI levels) */
+	MSHVCPU_VENDOR_INTEL,
+	MSHVCPU_VENDOR_AMD,
+	MSHVCPU_VENDOR_HYGON,
+	MSHVCPU_VENDOR_ARM,
+	MSHVCPU_VENDOR_COUNT,
+};
+
+/* "any", "intel", "amd", "hygon", "arm". */
+MSHVCPU_API const char *mshvcpu_vendor_name(enum mshvcpu_vendor vendor);
+MSHVCPU_API int mshvcpu_vendor_parse(const char *name, enum mshvcpu_vendor *vendor);
+
+enum mshvcpu_revision {
+	MSHVCPU_REV_DEFAULT,	/* wherever a revision is taken: the latest */
+	MSHVCPU_REV_LINUX_6_19,	/* upstream Linux 6.19 hvhdk.h */
+	MSHVCPU_REV_HV_2026,	/* hypervisor headers carried by VMMs in 2026 */
+	MSHVCPU_REV_COUNT,
+};
+
+#define MSHVCPU_REV_LATEST (MSHVCPU_REV_COUNT - 1)
+
+/* "linux-6.19", "hv-2026" (DEFAULT answers for the latest). */
+MSHVCPU_API const char *mshvcpu_revision_name(enum mshvcpu_revision rev);
+MSHVCPU_API const char *mshvcpu_revision_description(enum mshvcpu_revision rev);
+MSHVCPU_API int mshvcpu_revision_parse(const char *name, enum mshvcpu_revision *rev);
+
+/*
+ * The catalogue: one entry per bit of the feature table.
+ */
+
+struct mshvcpu_feature;
+
+enum mshvcpu_feature_kind {
+	MSHVCPU_KIND_FEATURE,
+	MSHVCPU_KIND_RESERVED,	/* named, but not a feature */
+	MSHVCPU_KIND_TEST,	/* hypervisor test bit */
+};
+
+enum mshvcpu_cpuid_reg {
+	MSHVCPU_EAX,
+	MSHVCPU_EBX,
+	MSHVCPU_ECX,
+	MSHVCPU_EDX,
+};
+
+struct mshvcpu_cpuid_location {
+	uint32_t leaf;
+	uint32_t subleaf;
+	enum mshvcpu_cpuid_reg reg;
+	unsigned int bit;
+};
+
+struct mshvcpu_msr {
+	uint32_t index;
+	const char *name;	/* e.g. "IA32_SPEC_CTRL" */
+};
+
+MSHVCPU_API size_t mshvcpu_feature_count(void);
+/* Entries in table order (bank 0 bit 0 first); NULL past the end. */
+MSHVCPU_API const struct mshvcpu_feature *mshvcpu_feature_at(size_t index);
+
+/*
+ * The entry with this name in @rev, or NULL. Accepted: the canonical name,
+ * a header name of the revision (with or without _support), the Linux
+ * /proc/cpuinfo flag, the QEMU name; case-insensitive, '-' equals '_'.
+ */
+MSHVCPU_API const struct mshvcpu_feature *
+mshvcpu_feature_find(const char *name, enum mshvcpu_revision rev);
+/*
+ * Any revision: the entry named @name, whichever revision first names it
+ * (to explain "avx2 is named from hv-2026 on").
+ */
+MSHVCPU_API const struct mshvcpu_feature *
+mshvcpu_feature_find_any(const char *name);
+/* The entry for this bit in @rev (a feature or a reserved bit), or NULL: unknown. */
+MSHVCPU_API const struct mshvcpu_feature *
+mshvcpu_feature_at_bit(enum mshvcpu_word word, unsigned int bit,
+		       enum mshvcpu_revision rev);
+/*
+ * Up to @max names from @rev closest to @name (edit distance), best first,
+ * for "did you mean". Returns how many were written.
+ */
+MSHVCPU_API size_t mshvcpu_feature_suggest(const char *name,
+					   enum mshvcpu_revision rev,
+					   const char **out, size_t max);
+
+MSHVCPU_API const char *mshvcpu_feature_name(const struct mshvcpu_feature *f);
+MSHVCPU_API enum mshvcpu_word mshvcpu_feature_word(const struct mshvcpu_feature *f);
+MSHVCPU_API unsigned int mshvcpu_feature_bit(const struct mshvcpu_feature *f);
+MSHVCPU_API enum mshvcpu_feature_kind mshvcpu_feature_kind(const struct mshvcpu_feature *f);
+/* The first revision that names the bit with this meaning. */
+MSHVCPU_API enum mshvcpu_revision mshvcpu_feature_since(const struct mshvcpu_feature *f);
+MSHVCPU_API bool mshvcpu_feature_in_revision(const struct mshvcpu_feature *f,
+					     enum mshvcpu_revision rev);
+/* The header field name in @rev (e.g. "amd3dnow_support"), or NULL. */
+MSHVCPU_API const char *mshvcpu_feature_header_name(const struct mshvcpu_feature *f,
+						    enum mshvcpu_revision rev);
+MSHVCPU_API const char *mshvcpu_feature_linux_flag(const struct mshvcpu_feature *f);
+MSHVCPU_API const char *mshvcpu_feature_qemu_name(const struct mshvcpu_feature *f,
+						  enum mshvcpu_vendor vendor);
+/*
+ * Where the feature shows in CPUID on @vendor: 0, or -ENOENT when the bit
+ * controls no CPUID bit there (arch-capabilities bits, synthetic features,
+ * AMD "uncontrolled").
+ */
+MSHVCPU_API int mshvcpu_feature_cpuid(const struct mshvcpu_feature *f,
+				      enum mshvcpu_vendor vendor,
+				      struct mshvcpu_cpuid_location *loc);
+/* The IA32_ARCH_CAPABILITIES bit the feature drives, or -1. */
+MSHVCPU_API int mshvcpu_feature_arch_cap_bit(const struct mshvcpu_feature *f);
+/* Direct prerequisites; returns the count, writes up to @max. */
+MSHVCPU_API size_t mshvcpu_feature_prereqs(const struct mshvcpu_feature *f,
+					   const struct mshvcpu_feature **out,
+					   size_t max);
+/* MSRs the feature brings to a guest; returns the count, writes up to @max. */
+MSHVCPU_API size_t mshvcpu_feature_msrs(const struct mshvcpu_feature *f,
+					struct mshvcpu_msr *out, size_t max);
+/* XCR0 state components the feature enables (e.g. avx512: bits 5-7). */
+MSHVCPU_API uint64_t mshvcpu_feature_xsave_components(const struct mshvcpu_feature *f);
+MSHVCPU_API const char *mshvcpu_feature_description(const struct mshvcpu_feature *f);
+/* Provenance and conflicts between headers, or NULL. */
+MSHVCPU_API const char *mshvcpu_feature_note(const struct mshvcpu_feature *f);
+
+/*
+ * Feature sets (enabled sense)
+ */
+
+struct mshvcpu_featureset {
+	enum mshvcpu_vendor vendor;
+	/* MSHVCPU_WORD_BIT()s of the words whose value is known. */
+	uint32_t known_words;
+	/* 1 = enabled / offered; 0 in words that are not known. */
+	uint64_t enabled[MSHVCPU_WORD_COUNT];
+};
+
+/* Nothing enabled, every word known. */
+MSHVCPU_API void mshvcpu_featureset_init(struct mshvcpu_featureset *set,
+					 enum mshvcpu_vendor vendor);
+/* Every bit of every word enabled (known and unknown bits alike). */
+MSHVCPU_API void mshvcpu_featureset_init_all(struct mshvcpu_featureset *set,
+					     enum mshvcpu_vendor vendor);
+
+MSHVCPU_API bool mshvcpu_featureset_has(const struct mshvcpu_featureset *set,
+					const struct mshvcpu_feature *f);
+MSHVCPU_API void mshvcpu_featureset_enable(struct mshvcpu_featureset *set,
+					   const struct mshvcpu_feature *f);
+MSHVCPU_API void mshvcpu_featureset_disable(struct mshvcpu_featureset *set,
+					    const struct mshvcpu_feature *f);
+
+/*
+ * Set algebra, word by word. A word is known in the result only if it is
+ * known in both operands. The result's vendor is the operands' common
+ * vendor (ANY if they differ; callers that care check first).
+ */
+MSHVCPU_API void mshvcpu_featureset_and(struct mshvcpu_featureset *out,
+					const struct mshvcpu_featureset *a,
+					const struct mshvcpu_featureset *b);
+MSHVCPU_API void mshvcpu_featureset_or(struct mshvcpu_featureset *out,
+				       const struct mshvcpu_featureset *a,
+				       const struct mshvcpu_featureset *b);
+/* a and not b. */
+MSHVCPU_API void mshvcpu_featureset_minus(struct mshvcpu_featureset *out,
+					  const struct mshvcpu_featureset *a,
+					  const struct mshvcpu_featureset *b);
+/* Every bit enabled in @a is enabled in @b (over the words known in both). */
+MSHVCPU_API bool mshvcpu_featureset_is_subset(const struct mshvcpu_featureset *a,
+					      const struct mshvcpu_featureset *b);
+/* Same vendor, same known words, same bits. */
+MSHVCPU_API bool mshvcpu_featureset_equal(const struct mshvcpu_featureset *a,
+					  const struct mshvcpu_featureset *b);
+/* Enabled entries of kind FEATURE named in @rev. */
+MSHVCPU_API size_t mshvcpu_featureset_count(const struct mshvcpu_featureset *set,
+					    enum mshvcpu_revision rev);
+/* Enabled bits of @word that @rev does not name as a feature. */
+MSHVCPU_API uint64_t mshvcpu_featureset_unknown_bits(const struct mshvcpu_featureset *set,
+						     enum mshvcpu_word word,
+						     enum mshvcpu_revision rev);
+/*
+ * Iteration over enabled features named in @rev, in table order:
+ *   for (f = NULL; (f = mshvcpu_featureset_next(set, rev, f)); )
+ */
+MSHVCPU_API const struct mshvcpu_feature *
+mshvcpu_featureset_next(const struct mshvcpu_featureset *set,
+			enum mshvcpu_revision rev,
+			const struct mshvcpu_feature *prev);
+
+/*
+ * Formatting; both return the length the full text needs (like snprintf)
+ * and write at most @len bytes including the terminating NUL.
+ *  words: "VENDOR:BANK0:BANK1:XSAVE[:BANK2]" ("intel:0x2e2a8bfffff7859f:..."),
+ *         bank 2 only when known; parsed back by the profile spec parser.
+ *  names: the enabled features of @rev separated by @sep, table order.
+ */
+MSHVCPU_API int mshvcpu_featureset_format_words(const struct mshvcpu_featureset *set,
+						char *buf, size_t len);
+MSHVCPU_API int mshvcpu_featureset_format_names(const struct mshvcpu_featureset *set,
+						enum mshvcpu_revision rev,
+						const char *sep, char *buf, size_t len);
+
+/*
+ * Disabled masks: what the kernel and hypervisor receive
+ */
+
+enum mshvcpu_policy {
+	/* Bits the revision does not name stay 0: features the hypervisor
+	 * adds later are enabled (the kernel review's intent). */
+	MSHVCPU_POLICY_FORWARD_COMPATIBLE,
+	/* Every bit the revision does not name is disabled (what VMMs that
+	 * live-migrate do). */
+	MSHVCPU_POLICY_MIGRATION_SAFE,
+	MSHVCPU_POLICY_COUNT,
+};
+
+/* "forward-compatible", "migration-safe". */
+MSHVCPU_API const char *mshvcpu_policy_name(enum mshvcpu_policy policy);
+MSHVCPU_API int mshvcpu_policy_parse(const char *name, enum mshvcpu_policy *policy);
+
+struct mshvcpu_masks {
+	/* *Disabled* sense: 1 = the guest must not get the feature. */
+	uint64_t disabled_banks[2];	/* pt_cpu_fbanks */
+	uint64_t disabled_xsave;	/* pt_disabled_xsave */
+	uint64_t disabled_bank2;	/* early property DISABLED_PROCESSOR_FEATURES_EX */
+	bool set_bank2;			/* whether the early property is needed */
+};
+
+/*
+ * The one conversion from enabled sets to disabled masks. Named features of
+ * @rev are disabled where @enabled lacks them; bits @rev does not name
+ * follow @policy; a word @enabled does not know constrains nothing under
+ * forward-compatible and everything under migration-safe.
+ */
+MSHVCPU_API void mshvcpu_masks_from_enabled(const struct mshvcpu_featureset *enabled,
+					    enum mshvcpu_policy policy,
+					    enum mshvcpu_revision rev,
+					    struct mshvcpu_masks *out);
+/* The inverse view: the enabled set a partition asks for with @masks. */
+MSHVCPU_API void mshvcpu_enabled_from_masks(const struct mshvcpu_masks *masks,
+					    enum mshvcpu_vendor vendor,
+					    struct mshvcpu_featureset *out);
+
+/*
+ * Dependencies
+ */
+
+struct mshvcpu_violation {
+	const struct mshvcpu_feature *feature;	/* enabled ... */
+	const struct mshvcpu_feature *missing;	/* ... without this prerequisite */
+};
+
+/*
+ * The violated prerequisites of @set (every one); returns how many, writes
+ * up to @max. 0 means consistent.
+ */
+MSHVCPU_API size_t mshvcpu_deps_check(const struct mshvcpu_featureset *set,
+				      struct mshvcpu_violation *out, size_t max);
+
+struct mshvcpu_change {
+	const struct mshvcpu_feature *feature;
+	bool enabled;				/* true: pulled in; false: removed */
+	const struct mshvcpu_feature *because;	/* the feature that caused it */
+};
+
+/*
+ * Enable @f and, transitively, its prerequisites / disable @f and,
+ * transitively, everything that depends on it. Every change beyond @f itself
+ * is reported (returns how many, writes up to @max).
+ */
+MSHVCPU_API size_t mshvcpu_deps_enable(struct mshvcpu_featureset *set,
+				       const struct mshvcpu_feature *f,
+				       struct mshvcpu_change *out, size_t max);
+MSHVCPU_API size_t mshvcpu_deps_disable(struct mshvcpu_featureset *set,
+					const struct mshvcpu_feature *f,
+					struct mshvcpu_change *out, size_t max);
+
+/*
+ * Hypervisor refusals observed on real hosts (clearing only mb_clear, or
+ * only rdtscp, made MSHV refuse the partition): warnings for a request
+ * against what a host offers. Returns how many rules match, writes up to
+ * @max features whose sole disabling matches a rule.
+ */
+MSHVCPU_API size_t mshvcpu_refusal_warnings(const struct mshvcpu_featureset *requested,
+					    const struct mshvcpu_featureset *offered,
+					    const struct mshvcpu_feature **out,
+					    size_t max);
+
+/*
+ * Hosts
+ */
+
+enum mshvcpu_host_source {
+	MSHVCPU_SOURCE_HYPERVISOR,	/* partition properties via /dev/mshv */
+	MSHVCPU_SOURCE_CPUID,		/* this machine's CPUID (+ ARCH_CAPABILITIES) */
+	MSHVCPU_SOURCE_RECORD,		/* a host record file */
+	MSHVCPU_SOURCE_MODEL,		/* a named model or literal words */
+	MSHVCPU_SOURCE_COUNT,
+};
+
+/* "hypervisor", "cpuid", "record", "model". */
+MSHVCPU_API const char *mshvcpu_host_source_name(enum mshvcpu_host_source source);
+
+struct mshvcpu_host {
+	char name[128];				/* host name or model name */
+	enum mshvcpu_host_source source;
+	struct mshvcpu_featureset offered;	/* what the host offers */
+	uint64_t xsave_states;			/* XCR0 components; 0 unknown */
+	uint32_t max_xsave_data_size;		/* bytes; 0 unknown */
+	uint32_t physical_address_width;	/* bits; 0 unknown */
+	/*
+	 * Features whose presence the source could not observe (no CPUID
+	 * location, ARCH_CAPABILITIES unreadable): reported as not offered.
+	 */
+	uint32_t unobservable_count;
+};
+
+/* How the library reaches /dev/mshv: real system calls unless replaced. */
+struct mshvcpu_device_ops {
+	/* Each returns >= 0 or a negative errno. */
+	int (*open)(void *ctx, const char *path);
+	int (*ioctl)(void *ctx, int fd, unsigned long request, void *arg);
+	int (*close)(void *ctx, int fd);
+	void *ctx;
+};
+
+enum mshvcpu_probe_mode {
+	MSHVCPU_PROBE_AUTO,		/* hypervisor if /dev/mshv answers, else CPUID */
+	MSHVCPU_PROBE_HYPERVISOR,
+	MSHVCPU_PROBE_CPUID,
+};
+
+struct mshvcpu_probe_opts {
+	size_t sz;
+	enum mshvcpu_probe_mode mode;
+	const char *device;			/* default "/dev/mshv" */
+	const char *msr_device;			/* default "/dev/cpu/0/msr" */
+	const struct mshvcpu_device_ops *ops;	/* default: system calls */
+};
+
+MSHVCPU_API int mshvcpu_host_probe(const struct mshvcpu_probe_opts *opts,
+				   struct mshvcpu_host *host,
+				   struct mshvcpu_error *err);
+
+/*
+ * Profiles
+ */
+
+struct mshvcpu_profile;
+
+struct mshvcpu_profile_opts {
+	size_t sz;
+	/* Names in specs resolve against this revision. */
+	enum mshvcpu_revision revision;
+	/* What "host" means; NULL probes this machine when a spec needs it. */
+	const struct mshvcpu_host *host;
+	/* Do not pull in prerequisites / drop dependents; report violations as errors. */
+	bool strict_deps;
+};
+
+/*
+ * Parse a spec: BASE followed by ",+name" / ",-name" modifiers.
+ * BASE: host | all | none | a named model | @file.json |
+ *       VENDOR:BANK0:BANK1:XSAVE[:BANK2] (hex words as a host dump shows them).
+ */
+MSHVCPU_API int mshvcpu_profile_parse(const char *spec,
+				      const struct mshvcpu_profile_opts *opts,
+				      struct mshvcpu_profile **out,
+				      struct mshvcpu_error *err);
+/* Read a JSON profile (format "mshvcpu-profile", version 1). */
+MSHVCPU_API int mshvcpu_profile_load(const char *path,
+				     const struct mshvcpu_profile_opts *opts,
+				     struct mshvcpu_profile **out,
+				     struct mshvcpu_error *err);
+MSHVCPU_API int mshvcpu_profile_from_json(const char *text, size_t len,
+					  const char *source,
+					  struct mshvcpu_profile **out,
+					  struct mshvcpu_error *err);
+/* A profile for a given set (vendor included), e.g. a computed baseline. */
+MSHVCPU_API int mshvcpu_profile_from_featureset(const struct mshvcpu_featureset *set,
+						const char *name,
+						enum mshvcpu_revision rev,
+						struct mshvcpu_profile **out);
+MSHVCPU_API void mshvcpu_profile_free(struct mshvcpu_profile *profile);
+
+MSHVCPU_API const struct mshvcpu_featureset *
+mshvcpu_profile_features(const struct mshvcpu_profile *profile);
+MSHVCPU_API enum mshvcpu_revision mshvcpu_profile_revision(const struct mshvcpu_profile *profile);
+/* The spec as given (or the file or model name). */
+MSHVCPU_API const char *mshvcpu_profile_spec(const struct mshvcpu_profile *profile);
+/* Where a named model's words come from; NULL otherwise. */
+MSHVCPU_API const char *mshvcpu_profile_provenance(const struct mshvcpu_profile *profile);
+/* What dependency closure changed while applying the modifiers. */
+MSHVCPU_API size_t mshvcpu_profile_changes(const struct mshvcpu_profile *profile,
+					   struct mshvcpu_change *out, size_t max);
+/* Violations already present in the base (data the user supplied). */
+MSHVCPU_API size_t mshvcpu_profile_base_violations(const struct mshvcpu_profile *profile,
+						   struct mshvcpu_violation *out,
+						   size_t max);
+/* JSON text of the profile (caller frees); parses back to an equal profile. */
+MSHVCPU_API int mshvcpu_profile_to_json(const struct mshvcpu_profile *profile,
+					bool pretty, char **out);
+
+/* Named models: psABI levels and recorded hosts. */
+struct mshvcpu_model_info {
+	const char *name;
+	const char *description;
+	const char *provenance;
+	enum mshvcpu_vendor vendor;
+};
+
+MSHVCPU_API size_t mshvcpu_model_count(void);
+MSHVCPU_API int mshvcpu_model_at(size_t index, struct mshvcpu_model_info *info);
+
+/*
+ * Host records (JSON, format "mshvcpu-host", version 1)
+ */
+
+MSHVCPU_API int mshvcpu_host_to_json(const struct mshvcpu_host *host, bool pretty,
+				     char **out);
+MSHVCPU_API int mshvcpu_host_from_json(const char *text, size_t len,
+				       const char *source, unsigned int first_line,
+				       struct mshvcpu_host *host,
+				       struct mshvcpu_error *err);
+/* A host record file, or a spec (a named model, literal words): */
+MSHVCPU_API int mshvcpu_host_load(const char *path_or_spec,
+				  struct mshvcpu_host *host,
+				  struct mshvcpu_error *err);
+
+/*
+ * Comparison, baseline, migration
+ */
+
+enum mshvcpu_relation {
+	MSHVCPU_IDENTICAL,
+	MSHVCPU_SUBSET,		/* a offers less than b: a runs where b is offered */
+	MSHVCPU_SUPERSET,
+	MSHVCPU_INCOMPATIBLE,	/* each has features the other lacks, or vendors differ */
+};
+
+/* "identical", "subset", "superset", "incompatible". */
+MSHVCPU_API const char *mshvcpu_relation_name(enum mshvcpu_relation relation);
+
+struct mshvcpu_comparison {
+	enum mshvcpu_relation relation;
+	bool vendor_mismatch;
+	struct mshvcpu_featureset only_a;	/* enabled in a, not in b */
+	struct mshvcpu_featureset only_b;
+};
+
+MSHVCPU_API void mshvcpu_compare(const struct mshvcpu_featureset *a,
+				 const struct mshvcpu_featureset *b,
+				 struct mshvcpu_comparison *out);
+
+/*
+ * Baseline: the features every input has. Feed any number of sets; memory
+ * use does not grow with their count.
+ */
+struct mshvcpu_baseline {
+	struct mshvcpu_featureset common;
+	uint32_t min_max_xsave_data_size;	/* 0 if any input did not know */
+	size_t count;
+	char first_name[128];			/* the input that fixed the vendor */
+};
+
+MSHVCPU_API void mshvcpu_baseline_init(struct mshvcpu_baseline *b);
+/* -EXDEV (mixed vendors, message names both hosts) or 0. */
+MSHVCPU_API int mshvcpu_baseline_add(struct mshvcpu_baseline *b,
+				     const struct mshvcpu_host *host,
+				     struct mshvcpu_error *err);
+
+/*
+ * Partition records: what a VMM keeps about a running guest.
+ */
+
+enum mshvcpu_create_flag {
+	MSHVCPU_CREATE_LAPIC		= 1U << 0,
+	MSHVCPU_CREATE_X2APIC		= 1U << 1,
+	MSHVCPU_CREATE_GPA_SUPER_PAGES	= 1U << 2,
+	MSHVCPU_CREATE_NESTED		= 1U << 3,	/* flag bit 4 and bank 1 bit 6 */
+	MSHVCPU_CREATE_SMT		= 1U << 4,
+};
+
+/* How the kernel was asked. */
+enum mshvcpu_create_struct {
+	MSHVCPU_CREATE_V2,	/* struct mshv_create_partition_v2 (Linux >= 6.19) */
+	MSHVCPU_CREATE_V1,	/* the 16-byte struct: everything enabled */
+};
+
+struct mshvcpu_partition_record {
+	char *spec;				/* the requested profile (owned) */
+	enum mshvcpu_revision revision;
+	enum mshvcpu_policy policy;
+	unsigned int create_flags;		/* MSHVCPU_CREATE_* */
+	enum mshvcpu_create_struct create_struct;
+	uint64_t pt_flags;			/* as sent to MSHV_CREATE_PARTITION */
+	struct mshvcpu_featureset requested;	/* enabled sense, after closure */
+	struct mshvcpu_masks masks;		/* as sent */
+	struct mshvcpu_featureset effective;	/* read back from the partition */
+	struct mshvcpu_featureset dropped;	/* requested, named, not effective */
+	uint64_t xsave_states;
+	uint32_t max_xsave_data_size;
+};
+
+/* Frees what the record owns; the struct itself is the caller's. */
+MSHVCPU_API void mshvcpu_partition_record_clear(struct mshvcpu_partition_record *rec);
+MSHVCPU_API int mshvcpu_partition_record_to_json(const struct mshvcpu_partition_record *rec,
+						 bool pretty, char **out);
+MSHVCPU_API int mshvcpu_partition_record_from_json(const char *text, size_t len,
+						   const char *source,
+						   struct mshvcpu_partition_record *rec,
+						   struct mshvcpu_error *err);
+MSHVCPU_API int mshvcpu_partition_record_load(const char *path,
+					      struct mshvcpu_partition_record *rec,
+					      struct mshvcpu_error *err);
+
+struct mshvcpu_migration_report {
+	bool ok;
+	bool vendor_mismatch;
+	struct mshvcpu_featureset missing;	/* effective on the source, not offered by the target */
+	uint32_t source_xsave_size;
+	uint32_t target_xsave_size;
+	bool xsave_too_small;
+	size_t msr_count;
+	struct mshvcpu_msr msrs[32];		/* MSRs the missing features bring */
+};
+
+MSHVCPU_API void mshvcpu_check_migration(const struct mshvcpu_partition_record *source,
+					 const struct mshvcpu_host *target,
+					 struct mshvcpu_migration_report *out);
+
+/*
+ * Creating a partition
+ */
+
+struct mshvcpu_create_opts {
+	size_t sz;
+	enum mshvcpu_policy policy;		/* default forward-compatible */
+	enum mshvcpu_revision revision;		/* DEFAULT: the profile's */
+	unsigned int flags;			/* MSHVCPU_CREATE_* */
+	/* On a kernel before 6.19, accept the v1 struct (everything enabled). */
+	bool allow_v1_fallback;
+	/* Stop before MSHV_INITIALIZE_PARTITION. */
+	bool no_initialize;
+	const char *device;			/* default "/dev/mshv" */
+	const struct mshvcpu_device_ops *ops;	/* default: system calls */
+};
+
+/*
+ * Create a partition for @profile: build the masks, issue the ioctl
+ * (v2 where the kernel has it), set bank 2 as an early property when the
+ * profile constrains it, initialize, read back what the partition got.
+ * On success *partition_fd is the new partition's descriptor (close it with
+ * the same ops) and @record describes it.
+ */
+MSHVCPU_API int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
+					 const struct mshvcpu_create_opts *opts,
+					 int *partition_fd,
+					 struct mshvcpu_partition_record *record,
+					 struct mshvcpu_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MSHVCPU_H */

@@ -178,9 +178,13 @@ MSHVCPU_API enum mshvcpu_feature_kind mshvcpu_feature_kind(const struct mshvcpu_
 MSHVCPU_API enum mshvcpu_revision mshvcpu_feature_since(const struct mshvcpu_feature *f);
 MSHVCPU_API bool mshvcpu_feature_in_revision(const struct mshvcpu_feature *f,
 					     enum mshvcpu_revision rev);
-/* The header field name in @rev (e.g. "amd3dnow_support"), or NULL. */
-MSHVCPU_API const char *mshvcpu_feature_header_name(const struct mshvcpu_feature *f,
-						    enum mshvcpu_revision rev);
+/*
+ * The header field name in @rev (e.g. "amd3dnow_support" in linux-6.19):
+ * snprintf-style length, or -ENOENT when @rev has no field for the bit.
+ */
+MSHVCPU_API int mshvcpu_feature_header_name(const struct mshvcpu_feature *f,
+					    enum mshvcpu_revision rev,
+					    char *buf, size_t len);
 MSHVCPU_API const char *mshvcpu_feature_linux_flag(const struct mshvcpu_feature *f);
 MSHVCPU_API const char *mshvcpu_feature_qemu_name(const struct mshvcpu_feature *f,
 						  enum mshvcpu_vendor vendor);
@@ -209,34 +213,52 @@ MSHVCPU_API const char *mshvcpu_feature_note(const struct mshvcpu_feature *f);
 
 /*
  * Feature sets (enabled sense)
+ *
+ * Each bit is enabled, disabled, or unknown: a CPUID probe cannot observe a
+ * feature without a CPUID location, nobody can read a host's bank 2 today.
+ * Unknown bits are never guessed: algebra, comparisons and the masks treat
+ * them explicitly.
  */
 
 struct mshvcpu_featureset {
 	enum mshvcpu_vendor vendor;
-	/* MSHVCPU_WORD_BIT()s of the words whose value is known. */
-	uint32_t known_words;
-	/* 1 = enabled / offered; 0 in words that are not known. */
-	uint64_t enabled[MSHVCPU_WORD_COUNT];
+	uint64_t known[MSHVCPU_WORD_COUNT];	/* 1 = the bit's state is known */
+	uint64_t enabled[MSHVCPU_WORD_COUNT];	/* 1 = enabled/offered; within known */
 };
 
-/* Nothing enabled, every word known. */
+enum mshvcpu_state {
+	MSHVCPU_DISABLED,
+	MSHVCPU_ENABLED,
+	MSHVCPU_UNKNOWN,
+};
+
+/* Every bit known, none enabled. */
 MSHVCPU_API void mshvcpu_featureset_init(struct mshvcpu_featureset *set,
 					 enum mshvcpu_vendor vendor);
-/* Every bit of every word enabled (known and unknown bits alike). */
+/* Every bit of every word known and enabled (named and unnamed alike). */
 MSHVCPU_API void mshvcpu_featureset_init_all(struct mshvcpu_featureset *set,
 					     enum mshvcpu_vendor vendor);
+/* Every bit unknown. */
+MSHVCPU_API void mshvcpu_featureset_init_unknown(struct mshvcpu_featureset *set,
+						 enum mshvcpu_vendor vendor);
 
+MSHVCPU_API enum mshvcpu_state mshvcpu_featureset_state(const struct mshvcpu_featureset *set,
+							const struct mshvcpu_feature *f);
+/* Known and enabled. */
 MSHVCPU_API bool mshvcpu_featureset_has(const struct mshvcpu_featureset *set,
 					const struct mshvcpu_feature *f);
 MSHVCPU_API void mshvcpu_featureset_enable(struct mshvcpu_featureset *set,
 					   const struct mshvcpu_feature *f);
 MSHVCPU_API void mshvcpu_featureset_disable(struct mshvcpu_featureset *set,
 					    const struct mshvcpu_feature *f);
+MSHVCPU_API void mshvcpu_featureset_forget(struct mshvcpu_featureset *set,
+					   const struct mshvcpu_feature *f);
 
 /*
- * Set algebra, word by word. A word is known in the result only if it is
- * known in both operands. The result's vendor is the operands' common
- * vendor (ANY if they differ; callers that care check first).
+ * Set algebra, bit by bit, three-valued: a bit is known in the result when
+ * the operands determine it (a known 0 decides an AND, a known 1 an OR).
+ * The result's vendor is the operands' common vendor; a vendor-neutral
+ * operand takes the other's (ANY when two real vendors differ).
  */
 MSHVCPU_API void mshvcpu_featureset_and(struct mshvcpu_featureset *out,
 					const struct mshvcpu_featureset *a,
@@ -248,33 +270,38 @@ MSHVCPU_API void mshvcpu_featureset_or(struct mshvcpu_featureset *out,
 MSHVCPU_API void mshvcpu_featureset_minus(struct mshvcpu_featureset *out,
 					  const struct mshvcpu_featureset *a,
 					  const struct mshvcpu_featureset *b);
-/* Every bit enabled in @a is enabled in @b (over the words known in both). */
+/* Every bit enabled in @a is known enabled in @b. */
 MSHVCPU_API bool mshvcpu_featureset_is_subset(const struct mshvcpu_featureset *a,
 					      const struct mshvcpu_featureset *b);
-/* Same vendor, same known words, same bits. */
+/* Same vendor, same known bits, same enabled bits. */
 MSHVCPU_API bool mshvcpu_featureset_equal(const struct mshvcpu_featureset *a,
 					  const struct mshvcpu_featureset *b);
 /* Enabled entries of kind FEATURE named in @rev. */
 MSHVCPU_API size_t mshvcpu_featureset_count(const struct mshvcpu_featureset *set,
 					    enum mshvcpu_revision rev);
+/* Entries of kind FEATURE named in @rev whose state is unknown. */
+MSHVCPU_API size_t mshvcpu_featureset_count_unknown(const struct mshvcpu_featureset *set,
+						    enum mshvcpu_revision rev);
 /* Enabled bits of @word that @rev does not name as a feature. */
-MSHVCPU_API uint64_t mshvcpu_featureset_unknown_bits(const struct mshvcpu_featureset *set,
+MSHVCPU_API uint64_t mshvcpu_featureset_unnamed_bits(const struct mshvcpu_featureset *set,
 						     enum mshvcpu_word word,
 						     enum mshvcpu_revision rev);
 /*
- * Iteration over enabled features named in @rev, in table order:
- *   for (f = NULL; (f = mshvcpu_featureset_next(set, rev, f)); )
+ * Iteration over entries of kind FEATURE named in @rev whose state is
+ * @state, in table order:
+ *   for (f = NULL; (f = mshvcpu_featureset_next(set, rev, MSHVCPU_ENABLED, f)); )
  */
 MSHVCPU_API const struct mshvcpu_feature *
 mshvcpu_featureset_next(const struct mshvcpu_featureset *set,
-			enum mshvcpu_revision rev,
+			enum mshvcpu_revision rev, enum mshvcpu_state state,
 			const struct mshvcpu_feature *prev);
 
 /*
  * Formatting; both return the length the full text needs (like snprintf)
  * and write at most @len bytes including the terminating NUL.
  *  words: "VENDOR:BANK0:BANK1:XSAVE[:BANK2]" ("intel:0x2e2a8bfffff7859f:..."),
- *         bank 2 only when known; parsed back by the profile spec parser.
+ *         the enabled words; bank 2 only when any of it is known. Parsed
+ *         back by the profile spec parser (unknown bits are not shown).
  *  names: the enabled features of @rev separated by @sep, table order.
  */
 MSHVCPU_API int mshvcpu_featureset_format_words(const struct mshvcpu_featureset *set,
@@ -310,10 +337,10 @@ struct mshvcpu_masks {
 };
 
 /*
- * The one conversion from enabled sets to disabled masks. Named features of
- * @rev are disabled where @enabled lacks them; bits @rev does not name
- * follow @policy; a word @enabled does not know constrains nothing under
- * forward-compatible and everything under migration-safe.
+ * The one conversion from enabled sets to disabled masks. A feature @rev
+ * names is disabled where @enabled knows it is off; a named feature whose
+ * state is unknown, and every bit @rev does not name, follow @policy:
+ * left to the hypervisor (forward-compatible) or disabled (migration-safe).
  */
 MSHVCPU_API void mshvcpu_masks_from_enabled(const struct mshvcpu_featureset *enabled,
 					    enum mshvcpu_policy policy,
@@ -391,11 +418,8 @@ struct mshvcpu_host {
 	uint64_t xsave_states;			/* XCR0 components; 0 unknown */
 	uint32_t max_xsave_data_size;		/* bytes; 0 unknown */
 	uint32_t physical_address_width;	/* bits; 0 unknown */
-	/*
-	 * Features whose presence the source could not observe (no CPUID
-	 * location, ARCH_CAPABILITIES unreadable): reported as not offered.
-	 */
-	uint32_t unobservable_count;
+	/* Why this source, what it could not see (e.g. "/dev/mshv: No such file"). */
+	char source_detail[256];
 };
 
 /* How the library reaches /dev/mshv: real system calls unless replaced. */
@@ -452,7 +476,6 @@ MSHVCPU_API int mshvcpu_profile_parse(const char *spec,
 				      struct mshvcpu_error *err);
 /* Read a JSON profile (format "mshvcpu-profile", version 1). */
 MSHVCPU_API int mshvcpu_profile_load(const char *path,
-				     const struct mshvcpu_profile_opts *opts,
 				     struct mshvcpu_profile **out,
 				     struct mshvcpu_error *err);
 MSHVCPU_API int mshvcpu_profile_from_json(const char *text, size_t len,
@@ -525,10 +548,12 @@ enum mshvcpu_relation {
 MSHVCPU_API const char *mshvcpu_relation_name(enum mshvcpu_relation relation);
 
 struct mshvcpu_comparison {
-	enum mshvcpu_relation relation;
+	enum mshvcpu_relation relation;	/* over the bits both sides know */
 	bool vendor_mismatch;
-	struct mshvcpu_featureset only_a;	/* enabled in a, not in b */
+	struct mshvcpu_featureset only_a;	/* enabled in a, known disabled in b */
 	struct mshvcpu_featureset only_b;
+	struct mshvcpu_featureset uncertain_a;	/* enabled in a, unknown in b */
+	struct mshvcpu_featureset uncertain_b;
 };
 
 MSHVCPU_API void mshvcpu_compare(const struct mshvcpu_featureset *a,
@@ -600,7 +625,8 @@ MSHVCPU_API int mshvcpu_partition_record_load(const char *path,
 struct mshvcpu_migration_report {
 	bool ok;
 	bool vendor_mismatch;
-	struct mshvcpu_featureset missing;	/* effective on the source, not offered by the target */
+	struct mshvcpu_featureset missing;	/* effective on the source, known absent on the target */
+	struct mshvcpu_featureset unverified;	/* effective on the source, unknown on the target */
 	uint32_t source_xsave_size;
 	uint32_t target_xsave_size;
 	bool xsave_too_small;

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON helpers shared by the profile, host-record and partition-record
+ * formats: parsing with file:line:column errors, "0x..." u64 strings, and
+ * the words object {"bank0": ..., "bank1": ..., "bank2": ..., "xsave": ...}.
+ */
+#ifndef MSHVCPU_LIB_JSON_H
+#define MSHVCPU_LIB_JSON_H
+
+#include <json-c/json.h>
+
+#include "internal.h"
+
+/* Where a document came from, for error messages. */
+struct json_doc {
+	const char *text;
+	size_t len;
+	const char *source;	/* file name, "-" ... */
+	unsigned int first_line;	/* line of text[0] in the source (1-based) */
+};
+
+/* Nesting beyond this is refused: no format here needs more than 4. */
+#define JSON_MAX_DEPTH 16
+
+/* Parse one JSON value filling the whole text (trailing blanks allowed). */
+int json_doc_parse(const struct json_doc *doc, struct json_object **out,
+		   struct mshvcpu_error *err);
+
+/*
+ * A semantic error about member @key (searched for as "key" in the text
+ * after the first occurrence of "@after" if given): reports its position.
+ */
+int json_doc_error(const struct json_doc *doc, struct mshvcpu_error *err,
+		   const char *after, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* "0x" followed by 1-16 hex digits. 0 or -EINVAL. */
+int json_parse_u64(const char *s, uint64_t *out);
+/* A new "0x..." string object. */
+struct json_object *json_new_u64(uint64_t v);
+
+/* Check the "format" and "version" members of a document. */
+int json_check_format(const struct json_doc *doc, struct json_object *root,
+		      const char *format, int version, struct mshvcpu_error *err);
+
+/* Read a words object into @set (vendor untouched). */
+int json_read_words(const struct json_doc *doc, struct json_object *words,
+		    const char *member, struct mshvcpu_featureset *set,
+		    struct mshvcpu_error *err);
+struct json_object *json_new_words(const struct mshvcpu_featureset *set);
+/* {"bank0": ["sse3", ...], ...}: enabled features of @rev, by word. */
+struct json_object *json_new_feature_names(const struct mshvcpu_featureset *set,
+					   enum mshvcpu_revision rev);
+/* Names per word equal what @set enables in @rev? */
+int json_check_feature_names(const struct json_doc *doc, struct json_object *names,
+			     const struct mshvcpu_featureset *set,
+			     enum mshvcpu_revision rev, struct mshvcpu_error *err);
+
+/* Serialize and hand ownership of the text to the caller. */
+int json_to_owned_string(struct json_object *obj, bool pretty, char **out);
+
+/* Optional string member; NULL if absent. -EINVAL (with error) if not a string. */
+int json_get_string(const struct json_doc *doc, struct json_object *obj,
+		    const char *key, const char **out, struct mshvcpu_error *err);
+
+#endif

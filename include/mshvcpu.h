@@ -350,6 +350,17 @@ MSHVCPU_API void mshvcpu_masks_from_enabled(const struct mshvcpu_featureset *ena
 MSHVCPU_API void mshvcpu_enabled_from_masks(const struct mshvcpu_masks *masks,
 					    enum mshvcpu_vendor vendor,
 					    struct mshvcpu_featureset *out);
+/*
+ * The prerequisites the hypervisor would see broken with @masks: what the
+ * masks leave enabled (of what @offered offers, when given) checked against
+ * the full table. A forward-compatible request in an old revision can leave
+ * a dependent the revision does not name enabled under a disabled
+ * prerequisite (avx2 under -avx in linux-6.19), which real hosts refuse.
+ * Returns how many, writes up to @max.
+ */
+MSHVCPU_API size_t mshvcpu_masks_check(const struct mshvcpu_masks *masks,
+				       const struct mshvcpu_featureset *offered,
+				       struct mshvcpu_violation *out, size_t max);
 
 /*
  * Dependencies

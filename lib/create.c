@@ -94,16 +94,12 @@ static void read_offer(struct create_ctx *c, int dev)
 static int preflight(struct create_ctx *c)
 {
 	struct mshvcpu_partition_record *rec = c->rec;
-	struct mshvcpu_featureset asked;
 	struct mshvcpu_violation v[8];
 	size_t n, i, used = 0;
 	char list[320] = "";
 
-	/* What the hypervisor will see enabled: everything the masks leave on. */
-	mshvcpu_enabled_from_masks(&rec->masks, rec->requested.vendor, &asked);
-	if (c->host_known)
-		mshvcpu_featureset_and(&asked, &asked, &c->offered);
-	n = mshvcpu_deps_check(&asked, v, ARRAY_SIZE(v));
+	n = mshvcpu_masks_check(&rec->masks, c->host_known ? &c->offered : NULL,
+				v, ARRAY_SIZE(v));
 	if (!n)
 		return 0;
 	for (i = 0; i < n && i < ARRAY_SIZE(v); i++)

@@ -51,3 +51,16 @@ void mshvcpu_enabled_from_masks(const struct mshvcpu_masks *masks,
 	out->enabled[MSHVCPU_WORD_XSAVE] = ~masks->disabled_xsave;
 	out->enabled[MSHVCPU_WORD_BANK2] = masks->set_bank2 ? ~masks->disabled_bank2 : ~0ULL;
 }
+
+size_t mshvcpu_masks_check(const struct mshvcpu_masks *masks,
+			   const struct mshvcpu_featureset *offered,
+			   struct mshvcpu_violation *out, size_t max)
+{
+	struct mshvcpu_featureset asked;
+
+	mshvcpu_enabled_from_masks(masks, offered ? offered->vendor : MSHVCPU_VENDOR_ANY,
+				   &asked);
+	if (offered)
+		mshvcpu_featureset_and(&asked, &asked, offered);
+	return mshvcpu_deps_check(&asked, out, max);
+}

@@ -350,6 +350,8 @@ MSHVCPU_API void mshvcpu_masks_from_enabled(const struct mshvcpu_featureset *ena
 MSHVCPU_API void mshvcpu_enabled_from_masks(const struct mshvcpu_masks *masks,
 					    enum mshvcpu_vendor vendor,
 					    struct mshvcpu_featureset *out);
+struct mshvcpu_violation;
+
 /*
  * The prerequisites the hypervisor would see broken with @masks: what the
  * masks leave enabled (of what @offered offers, when given) checked against

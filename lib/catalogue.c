@@ -381,7 +381,6 @@ enum mshvcpu_revision mshvcpu_feature_since(const struct mshvcpu_feature *f)
 int mshvcpu_feature_header_name(const struct mshvcpu_feature *f,
 				enum mshvcpu_revision rev, char *buf, size_t len)
 {
-	/* Header fields are "<name>_support"; hle_support_deprecated already has it. */
 	const char *base;
 
 	if (!mshvcpu_feature_in_revision(f, rev))
@@ -389,8 +388,16 @@ int mshvcpu_feature_header_name(const struct mshvcpu_feature *f,
 	base = revision_resolve(rev) == MSHVCPU_REV_LINUX_6_19 ? f->kernel_name : f->name;
 	if (!base)
 		return -ENOENT;
-	return snprintf(buf, len, "%s%s", base,
-			strstr(base, "_support") ? "" : "_support");
+	/*
+	 * Header fields are "<name>_support", except reserved fields (named
+	 * as they are) and a few irregular ones such as hle_support_deprecated,
+	 * which keep their irregular name in every revision.
+	 */
+	if (f->kernel_name && strstr(f->kernel_name, "_support"))
+		base = f->kernel_name;
+	if (f->kind == HV_FEATURE_KIND_RESERVED || strstr(base, "_support"))
+		return snprintf(buf, len, "%s", base);
+	return snprintf(buf, len, "%s_support", base);
 }
 
 const char *mshvcpu_feature_linux_flag(const struct mshvcpu_feature *f)

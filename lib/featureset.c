@@ -125,7 +125,7 @@ void mshvcpu_featureset_minus(struct mshvcpu_featureset *out,
 	struct mshvcpu_featureset r;
 	unsigned int w;
 
-	r.vendor = a->vendor;
+	r.vendor = common_vendor(a, b);
 	for (w = 0; w < MSHVCPU_WORD_COUNT; w++) {
 		/* Decided by a known 0 in a or a known 1 in b. */
 		uint64_t zero_a = a->known[w] & ~a->enabled[w];

@@ -63,8 +63,8 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 				    "unexpected end of JSON text");
 	}
 	if (jerr != json_tokener_success || !obj) {
-		/* The tokener stops just past the offending character. */
-		position(doc, end ? end - 1 : 0, &line, &column);
+		/* json-c 0.16 reports the offending character itself as the parse end. */
+		position(doc, end ? end : 0, &line, &column);
 		json_object_put(obj);
 		return set_error_at(err, -EINVAL, doc->source, line, column,
 				    "malformed JSON: %s",

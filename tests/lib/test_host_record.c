@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/* Host records ("mshvcpu-host", version 1) and loading hosts by name. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "lib_test.h"
+
+static void full_host(struct mshvcpu_host *h)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->name, sizeof(h->name), "node17");
+	snprintf(h->source_detail, sizeof(h->source_detail), "root partition properties");
+	h->source = MSHVCPU_SOURCE_HYPERVISOR;
+	mshvcpu_featureset_init(&h->offered, MSHVCPU_VENDOR_INTEL);
+	h->offered.enabled[MSHVCPU_WORD_BANK0] = 0x2e2a8bfffff7859fULL;
+	h->offered.enabled[MSHVCPU_WORD_BANK1] = 0x000100ae000000f1ULL;
+	h->offered.enabled[MSHVCPU_WORD_XSAVE] = 0x7fffdfULL;
+	h->offered.known[MSHVCPU_WORD_BANK2] = 0;
+	h->xsave_states = 0x2e7;
+	h->max_xsave_data_size = 2696;
+	h->physical_address_width = 46;
+}
+
+static void assert_hosts_equal(const struct mshvcpu_host *a, const struct mshvcpu_host *b)
+{
+	assert_string_equal(a->name, b->name);
+	assert_int_equal(a->source, b->source);
+	assert_string_equal(a->source_detail, b->source_detail);
+	assert_true(mshvcpu_featureset_equal(&a->offered, &b->offered));
+	assert_int_equal(a->xsave_states, b->xsave_states);
+	assert_int_equal(a->max_xsave_data_size, b->max_xsave_data_size);
+	assert_int_equal(a->physical_address_width, b->physical_address_width);
+}
+
+static void host_records_round_trip_exactly(void **state)
+{
+	struct mshvcpu_host a, b;
+	int variant, pretty;
+
+	(void)state;
+	for (variant = 0; variant < 3; variant++) {
+		for (pretty = 0; pretty <= 1; pretty++) {
+			struct mshvcpu_error err = { 0 };
+			char *json, *again;
+
+			full_host(&a);
+			if (variant == 1) {	/* nothing optional known */
+				a.xsave_states = 0;
+				a.max_xsave_data_size = 0;
+				a.physical_address_width = 0;
+				a.source = MSHVCPU_SOURCE_CPUID;
+			} else if (variant == 2) {	/* words known in part */
+				a.offered.known[MSHVCPU_WORD_BANK1] = 0xffff;
+				a.offered.enabled[MSHVCPU_WORD_BANK1] &= 0xffff;
+				a.offered.known[MSHVCPU_WORD_BANK2] = ~0ULL;
+				a.offered.vendor = MSHVCPU_VENDOR_AMD;
+			}
+			assert_int_equal(mshvcpu_host_to_json(&a, pretty, &json), 0);
+			if (mshvcpu_host_from_json(json, strlen(json), "h.json", 1, &b, &err))
+				fail_msg("%s at %u:%u\n%s", err.message, err.line, err.column, json);
+			assert_hosts_equal(&a, &b);
+			assert_int_equal(mshvcpu_host_to_json(&b, pretty, &again), 0);
+			assert_string_equal(json, again);
+			free(json);
+			free(again);
+		}
+	}
+}
+
+#define HOST_HEAD "{\"format\": \"mshvcpu-host\", \"version\": 1, "
+#define OFFERED "\"offered\": {\"bank0\": \"0x1\", \"bank1\": \"0x0\", \"xsave\": \"0x0\"}"
+
+static void bad_host_records_are_refused(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *says;
+	} cases[] = {
+		{ HOST_HEAD OFFERED "}", "vendor" },
+		{ HOST_HEAD "\"vendor\": \"intel\"}", "offered" },
+		{ HOST_HEAD "\"vendor\": \"intel\", \"source\": \"guess\", " OFFERED "}", "source" },
+		{ HOST_HEAD "\"vendor\": \"intel\", \"max_xsave_data_size\": -1, " OFFERED "}",
+		  "max_xsave_data_size" },
+		{ HOST_HEAD "\"vendor\": \"intel\", \"max_xsave_data_size\": 4294967296, " OFFERED "}",
+		  "max_xsave_data_size" },
+		{ HOST_HEAD "\"vendor\": \"intel\", \"max_xsave_data_size\": 99999999999999999999999, "
+		  OFFERED "}", "max_xsave_data_size" },
+		{ HOST_HEAD "\"vendor\": \"intel\", \"max_xsave_data_size\": 2.5, " OFFERED "}",
+		  "integer" },
+		{ HOST_HEAD "\"vendor\": \"intel\", \"physical_address_width\": 65, " OFFERED "}",
+		  "physical_address_width" },
+		{ HOST_HEAD "\"vendor\": \"intel\", \"xsave_states\": 7, " OFFERED "}", "xsave_states" },
+		{ HOST_HEAD "\"vendor\": \"intel\", \"xsave_states\": \"7\", " OFFERED "}",
+		  "xsave_states" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMENTS(cases); i++) {
+		struct mshvcpu_error err = { 0 };
+		struct mshvcpu_host h;
+		int ret = mshvcpu_host_from_json(cases[i].text, strlen(cases[i].text), "h", 1, &h,
+						 &err);
+
+		if (ret != -EINVAL)
+			fail_msg("case %zu returned %d", i, ret);
+		if (!strstr(err.message, cases[i].says))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.message, cases[i].says);
+		assert_int_equal(err.line, 1);
+	}
+}
+
+static void defaults_fill_what_a_record_leaves_out(void **state)
+{
+	static const char text[] = HOST_HEAD "\"vendor\": \"amd\", " OFFERED "}";
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_host h;
+
+	(void)state;
+	assert_int_equal(mshvcpu_host_from_json(text, strlen(text), "hosts.jsonl", 1, &h, &err), 0);
+	assert_string_equal(h.name, "hosts.jsonl");
+	assert_int_equal(h.source, MSHVCPU_SOURCE_RECORD);
+	assert_int_equal(h.offered.vendor, MSHVCPU_VENDOR_AMD);
+	assert_int_equal(h.offered.known[MSHVCPU_WORD_BANK2], 0);
+	assert_int_equal(h.max_xsave_data_size, 0);
+}
+
+static void errors_in_a_json_lines_stream_count_from_the_first_line(void **state)
+{
+	static const char text[] = HOST_HEAD "\"vendor\": 3, " OFFERED "}";
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_host h;
+
+	(void)state;
+	assert_int_equal(mshvcpu_host_from_json(text, strlen(text), "hosts.jsonl", 17, &h, &err),
+			 -EINVAL);
+	assert_int_equal(err.line, 17);
+	assert_string_equal(err.source, "hosts.jsonl");
+}
+
+static void hosts_load_from_a_file_a_model_or_words(void **state)
+{
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_host a, b;
+	char path[64], *json;
+
+	(void)state;
+	full_host(&a);
+	assert_int_equal(mshvcpu_host_to_json(&a, true, &json), 0);
+	write_temp(path, sizeof(path), json);
+	assert_int_equal(mshvcpu_host_load(path, &b, &err), 0);
+	assert_hosts_equal(&a, &b);
+	unlink(path);
+	free(json);
+
+	assert_int_equal(mshvcpu_host_load("mshv-skylake-sp", &b, &err), 0);
+	assert_int_equal(b.source, MSHVCPU_SOURCE_MODEL);
+	assert_int_equal(b.offered.vendor, MSHVCPU_VENDOR_INTEL);
+	assert_int_equal(b.offered.enabled[MSHVCPU_WORD_BANK0], 0x1005f9fffff7859fULL);
+	assert_true(b.source_detail[0] != '\0');
+
+	assert_int_equal(mshvcpu_host_load("amd:0x1:0x2:0x3", &b, &err), 0);
+	assert_int_equal(b.offered.vendor, MSHVCPU_VENDOR_AMD);
+	assert_int_equal(b.offered.enabled[MSHVCPU_WORD_BANK1], 0x2);
+
+	assert_int_equal(mshvcpu_host_load("/nonexistent-host", &b, &err), -ENOENT);
+}
+
+int main(void)
+{
+	static const struct known_bug bugs[] = { { "", "" } };
+	struct CMUnitTest tests[] = {
+		cmocka_unit_test(host_records_round_trip_exactly),
+		cmocka_unit_test(bad_host_records_are_refused),
+		cmocka_unit_test(defaults_fill_what_a_record_leaves_out),
+		cmocka_unit_test(errors_in_a_json_lines_stream_count_from_the_first_line),
+		cmocka_unit_test(hosts_load_from_a_file_a_model_or_words),
+	};
+
+	return RUN_LIB_TESTS(tests, bugs, NULL, NULL);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* The hypervisor model's internals, shared by the files of hv/. */
+#ifndef MSHVCPU_HV_INTERNAL_H
+#define MSHVCPU_HV_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hyperv/hv_hypercall.h>
+#include <hyperv/hv_partition.h>
+#include <hyperv/hv_status.h>
+
+#include "hv.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Where one feature shows in CPUID, for one vendor. */
+struct hv_cpuid_bit {
+	bool valid;
+	uint32_t leaf, subleaf;
+	unsigned int reg;	/* enum hv_cpuid_reg */
+	unsigned int bit;
+};
+
+/* One row of hv_processor_features.def, as the model needs it. */
+struct hv_feature_row {
+	const char *name;
+	unsigned int word, bit, kind;
+	struct hv_cpuid_bit intel, amd;
+	int arch_cap_bit;
+	unsigned int nprereqs;
+	unsigned int prereqs[HV_FEATURE_MAX_PREREQS];	/* hv_feature_id */
+	uint64_t xsave_components;
+};
+
+extern const struct hv_feature_row hv_feature_rows[HV_FEATURE_ID_COUNT];
+/* Where @f shows in CPUID on @vendor (HV_PROCESSOR_VENDOR_*), or NULL. */
+const struct hv_cpuid_bit *hv_feature_cpuid(const struct hv_feature_row *f, uint32_t vendor);
+
+struct hv_partition {
+	struct hv_partition *next;
+	struct hv_partition_info info;
+	uint8_t *vps;			/* created[vp_index], max_vps entries */
+};
+
+struct hv_injection {
+	uint16_t code, status;
+	unsigned int count;
+};
+
+struct hv {
+	pthread_mutex_t lock;
+	struct hv_host_config config;	/* defaults filled in */
+	struct hv_cpuid_leaf *cpuid;	/* the host's CPUID */
+	size_t cpuid_count;
+	struct hv_partition *partitions;
+	uint64_t next_partition_id;
+	uint64_t deposited_pages;
+	struct hv_injection inject[8];
+	int trace_fd;
+	uint64_t trace_seq;
+};
+
+/* Host CPUID (host.c). */
+int hv_host_build_cpuid(struct hv *hv);
+const struct hv_cpuid_leaf *hv_host_find_cpuid(const struct hv *hv, uint32_t leaf,
+					       uint32_t subleaf);
+/* XCR0 components a set of effective words enables on this host. */
+uint64_t hv_xsave_states_for(const struct hv *hv, const uint64_t *effective);
+
+/* Partitions (partition.c): each returns an HV_STATUS_*. */
+struct hv_partition *hv_partition_find(struct hv *hv, uint64_t id);
+uint16_t hvm_create_partition(struct hv *hv, const void *in, void *out, char *trace,
+				  size_t trace_len);
+uint16_t hvm_partition_state(struct hv *hv, uint16_t code, const void *in);
+uint16_t hvm_get_property(struct hv *hv, const void *in, void *out, char *trace,
+			      size_t trace_len);
+uint16_t hvm_set_property(struct hv *hv, const void *in, char *trace, size_t trace_len);
+uint16_t hvm_create_vp(struct hv *hv, const void *in, char *trace, size_t trace_len);
+
+/* Guest CPUID (cpuid.c). */
+uint16_t hvm_get_vp_cpuid_values(struct hv *hv, uint64_t control, const void *in,
+				     void *out, unsigned int *reps_done, char *trace,
+				     size_t trace_len);
+/* One leaf as the guest of @p sees it. */
+void hv_guest_cpuid(const struct hv *hv, const struct hv_partition *p, uint32_t leaf,
+		    uint32_t subleaf, struct hv_cpuid_leaf *out);
+
+/* Trace (trace.c). */
+void hv_trace_emit(struct hv *hv, uint16_t code, uint16_t status, uint64_t partition_id,
+		   const char *fields);
+const char *hv_call_name(uint16_t code);
+const char *hv_status_name(uint16_t status);
+const char *hv_property_name(uint32_t code);
+
+#endif /* MSHVCPU_HV_INTERNAL_H */

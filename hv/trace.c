@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hypercall trace: one JSON object per hypercall, appended to a file
+ * (JSON Lines). Each line is one write(2) on an O_APPEND descriptor, so
+ * processes sharing the file interleave whole lines. Schema (README.md):
+ *
+ *   {"seq": 1, "call": "create_partition", "code": "0x0040",
+ *    "status": "0x0000", "status_name": "HV_STATUS_SUCCESS",
+ *    "partition_id": "0x0000000000000001", ...decoded input}
+ *
+ * u64 values are "0x" + 16 hex digits. Decoded input by call:
+ *   create_partition       flags, isolation, compatibility_version,
+ *                          disabled_processor_features [bank0, bank1],
+ *                          disabled_xsave
+ *   get/set_partition_property(_ex)  property (name), property_code, value
+ *                          (get: only on success)
+ *   create_vp              vp_index
+ *   get_vp_cpuid_values    vp_index, reps, leaves ["0xLEAF.SUBLEAF", ...]
+ *   deposit_memory         pages
+ * partition_id is the target (create_partition: the new id on success, 0
+ * otherwise; the root partition is 0xffffffffffffffff).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hv_internal.h"
+
+const char *hv_call_name(uint16_t code)
+{
+	switch (code) {
+#define HV_CALL_CASE(name, value) case (value): return #name;
+	HV_HYPERCALL_LIST(HV_CALL_CASE)
+#undef HV_CALL_CASE
+	default:
+		return "UNKNOWN";
+	}
+}
+
+const char *hv_status_name(uint16_t status)
+{
+	switch (status) {
+#define HV_STATUS_CASE(name, value) case (value): return "HV_STATUS_" #name;
+	HV_STATUS_LIST(HV_STATUS_CASE)
+#undef HV_STATUS_CASE
+	default:
+		return "HV_STATUS_UNKNOWN";
+	}
+}
+
+const char *hv_property_name(uint32_t code)
+{
+	switch (code) {
+#define HV_PROPERTY_CASE(name, value) case (value): return #name;
+	HV_PARTITION_PROPERTY_LIST(HV_PROPERTY_CASE)
+#undef HV_PROPERTY_CASE
+	default:
+		return "UNKNOWN";
+	}
+}
+
+int hv_trace_start(struct hv *hv, const char *path)
+{
+	int fd;
+
+	if (!hv || !path)
+		return -EINVAL;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	pthread_mutex_lock(&hv->lock);
+	if (hv->trace_fd >= 0)
+		close(hv->trace_fd);
+	hv->trace_fd = fd;
+	pthread_mutex_unlock(&hv->lock);
+	return 0;
+}
+
+void hv_trace_stop(struct hv *hv)
+{
+	if (!hv)
+		return;
+	pthread_mutex_lock(&hv->lock);
+	if (hv->trace_fd >= 0)
+		close(hv->trace_fd);
+	hv->trace_fd = -1;
+	pthread_mutex_unlock(&hv->lock);
+}
+
+/* Called with the lock held. */
+void hv_trace_emit(struct hv *hv, uint16_t code, uint16_t status, uint64_t partition_id,
+		   const char *fields)
+{
+	char line[1536], call[64];
+	size_t i;
+	int n;
+
+	if (hv->trace_fd < 0)
+		return;
+	snprintf(call, sizeof(call), "%s", hv_call_name(code));
+	for (i = 0; call[i]; i++)
+		call[i] = (char)tolower((unsigned char)call[i]);
+	n = snprintf(line, sizeof(line),
+		     "{\"seq\":%llu,\"call\":\"%s\",\"code\":\"0x%04x\",\"status\":\"0x%04x\","
+		     "\"status_name\":\"%s\",\"partition_id\":\"0x%016llx\"%s%s}\n",
+		     (unsigned long long)++hv->trace_seq, call, code, status,
+		     hv_status_name(status), (unsigned long long)partition_id,
+		     fields[0] ? "," : "", fields);
+	if (n > 0 && (size_t)n < sizeof(line) && write(hv->trace_fd, line, (size_t)n) < 0) {
+		/* A trace that cannot be written is not worth failing the hypercall. */
+	}
+}

@@ -321,6 +321,8 @@ int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 		if (ret)
 			goto close_dev;
 		pfd = create_v1(&c, dev);
+		/* The record says what was sent: the v1 struct disables nothing. */
+		memset(&rec->masks, 0, sizeof(rec->masks));
 	}
 	if (pfd < 0) {
 		ret = refused(&c, pfd);

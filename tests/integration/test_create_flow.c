@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libmshvcpu's create flow against the real kernel handler and the
+ * hypervisor model (emu/sim), on every kernel ABI level: what reaches the
+ * hypervisor, what is read back, and how each refusal is explained.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim.h"
+
+#define ICX "mshv-icelake-sp-azure"
+#define SKX "mshv-skylake-sp"
+
+struct flow {
+	struct sim *sim;
+	struct mshvcpu_profile *profile;
+	struct mshvcpu_partition_record rec;
+	struct mshvcpu_error err;
+	int pfd;
+	int ret;
+};
+
+static const struct mshvcpu_feature *feature(const char *name)
+{
+	const struct mshvcpu_feature *f = mshvcpu_feature_find_any(name);
+
+	assert_non_null(f);
+	return f;
+}
+
+/* Build a machine offering @host at @abi and create a partition for @spec. */
+static void run(struct flow *fl, const char *host, enum kshim_abi abi, const char *spec,
+		unsigned int flags, bool allow_v1)
+{
+	struct sim_config config = { .host = host, .abi = abi };
+	MSHVCPU_OPTS(mshvcpu_profile_opts, popts, .host = NULL);
+	MSHVCPU_OPTS(mshvcpu_create_opts, copts, .flags = flags, .allow_v1_fallback = allow_v1);
+
+	memset(fl, 0, sizeof(*fl));
+	assert_int_equal(sim_create(&config, &fl->sim, &fl->err), 0);
+	popts.host = sim_host(fl->sim);
+	assert_int_equal(mshvcpu_profile_parse(spec, &popts, &fl->profile, &fl->err), 0);
+	copts.ops = sim_device_ops(fl->sim);
+	fl->ret = mshvcpu_partition_create(fl->profile, &copts, &fl->pfd, &fl->rec, &fl->err);
+}
+
+static void done(struct flow *fl)
+{
+	if (fl->pfd >= 0 && fl->ret == 0)
+		assert_int_equal(kshim_close(sim_kshim(fl->sim), fl->pfd), 0);
+	assert_int_equal(kshim_fd_count(sim_kshim(fl->sim)), 0);
+	assert_int_equal(hv_partition_count(sim_hv(fl->sim)), 0);
+	mshvcpu_partition_record_clear(&fl->rec);
+	mshvcpu_profile_free(fl->profile);
+	sim_destroy(fl->sim);
+}
+
+/* The only live partition in the model. */
+static void model_partition(struct flow *fl, struct hv_partition_info *info)
+{
+	uint64_t id;
+
+	assert_int_equal(hv_partition_count(sim_hv(fl->sim)), 1);
+	for (id = 1; id < 1000; id++)
+		if (hv_partition_get_info(sim_hv(fl->sim), id, info) == 0)
+			return;
+	fail_msg("no live partition");
+}
+
+static void v2_masks_reach_the_hypervisor(void **state)
+{
+	enum kshim_abi levels[] = { KSHIM_ABI_CPU_FEATURES, KSHIM_ABI_NESTED_SMT };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct hv_partition_info info;
+		struct flow fl;
+
+		run(&fl, ICX, levels[i], "x86-64-v3", MSHVCPU_CREATE_LAPIC, false);
+		assert_int_equal(fl.ret, 0);
+		assert_int_equal(fl.rec.create_struct, MSHVCPU_CREATE_V2);
+		model_partition(&fl, &info);
+		assert_int_equal(info.state, HV_PARTITION_STATE_INITIALIZED);
+		assert_int_equal(info.disabled_banks[0], fl.rec.masks.disabled_banks[0]);
+		assert_int_equal(info.disabled_banks[1], fl.rec.masks.disabled_banks[1]);
+		assert_int_equal(info.disabled_xsave, fl.rec.masks.disabled_xsave);
+		/* What is read back is what the model holds. */
+		assert_int_equal(fl.rec.effective.enabled[MSHVCPU_WORD_BANK0],
+				 info.effective[HV_FEATURE_WORD_BANK0]);
+		assert_int_equal(fl.rec.effective.enabled[MSHVCPU_WORD_XSAVE],
+				 info.effective[HV_FEATURE_WORD_XSAVE]);
+		assert_true(mshvcpu_featureset_has(&fl.rec.effective, feature("avx2")));
+		assert_false(mshvcpu_featureset_has(&fl.rec.effective, feature("avx512")));
+		assert_int_equal(fl.rec.max_xsave_data_size, info.max_xsave_data_size);
+		done(&fl);
+	}
+}
+
+static void v1_only_kernel_refuses_a_constrained_profile(void **state)
+{
+	struct flow fl;
+
+	(void)state;
+	run(&fl, ICX, KSHIM_ABI_V1_ONLY, "x86-64-v3", 0, false);
+	assert_int_equal(fl.ret, -EOPNOTSUPP);
+	assert_non_null(strstr(fl.err.message, "6.19"));
+	assert_int_equal(hv_partition_count(sim_hv(fl.sim)), 0);
+	done(&fl);
+}
+
+static void v1_only_kernel_with_fallback_enables_everything(void **state)
+{
+	struct hv_partition_info info;
+	struct flow fl;
+
+	(void)state;
+	run(&fl, SKX, KSHIM_ABI_V1_ONLY, "x86-64-v2", 0, true);
+	assert_int_equal(fl.ret, 0);
+	assert_int_equal(fl.rec.create_struct, MSHVCPU_CREATE_V1);
+	assert_int_equal(fl.rec.masks.disabled_banks[0], 0);
+	assert_int_equal(fl.rec.masks.disabled_xsave, 0);
+	model_partition(&fl, &info);
+	assert_int_equal(info.disabled_banks[0], 0);
+	assert_int_equal(info.disabled_banks[1], 0);
+	assert_int_equal(info.disabled_xsave, 0);
+	/* Everything the host offers arrived, including avx512 (beyond v2). */
+	assert_true(mshvcpu_featureset_has(&fl.rec.effective, feature("avx512")));
+	done(&fl);
+}
+
+static void nested_flag_needs_the_2026_kernel(void **state)
+{
+	struct flow fl;
+
+	(void)state;
+	run(&fl, ICX, KSHIM_ABI_CPU_FEATURES, ICX, MSHVCPU_CREATE_NESTED, false);
+	assert_int_equal(fl.ret, -EOPNOTSUPP);
+	assert_non_null(strstr(fl.err.message, "2026"));
+	assert_int_equal(hv_partition_count(sim_hv(fl.sim)), 0);
+	done(&fl);
+
+	run(&fl, ICX, KSHIM_ABI_NESTED_SMT, ICX, MSHVCPU_CREATE_NESTED, false);
+	assert_int_equal(fl.ret, 0);
+	assert_true(fl.rec.pt_flags & (1ULL << 4));
+	done(&fl);
+}
+
+static void sole_mb_clear_refusal_is_explained(void **state)
+{
+	struct flow fl;
+
+	(void)state;
+	run(&fl, SKX, KSHIM_ABI_NESTED_SMT, SKX ",-mb_clear", 0, false);
+	assert_true(fl.ret < 0);
+	assert_non_null(strstr(fl.err.message, "mb_clear"));
+	assert_int_equal(hv_partition_count(sim_hv(fl.sim)), 0);
+	done(&fl);
+}
+
+static void features_the_host_lacks_are_reported_dropped(void **state)
+{
+	struct flow fl;
+
+	(void)state;
+	/* Ice Lake's profile on a Skylake host: e.g. vaes and gfni do not arrive. */
+	run(&fl, SKX, KSHIM_ABI_NESTED_SMT, ICX, 0, false);
+	assert_int_equal(fl.ret, 0);
+	assert_true(mshvcpu_featureset_has(&fl.rec.dropped, feature("vaes")));
+	assert_true(mshvcpu_featureset_has(&fl.rec.dropped, feature("gfni")));
+	assert_false(mshvcpu_featureset_has(&fl.rec.dropped, feature("avx2")));
+	assert_false(mshvcpu_featureset_has(&fl.rec.effective, feature("vaes")));
+	done(&fl);
+}
+
+static void bank2_goes_as_an_early_property(void **state)
+{
+	struct hv_partition_info info;
+	const struct mshvcpu_feature *lass = feature("lass");
+	struct flow fl;
+
+	(void)state;
+	assert_int_equal(mshvcpu_feature_word(lass), MSHVCPU_WORD_BANK2);
+	run(&fl, "all", KSHIM_ABI_NESTED_SMT, "all,-lass", 0, false);
+	assert_int_equal(fl.ret, 0);
+	assert_true(fl.rec.masks.set_bank2);
+	model_partition(&fl, &info);
+	assert_int_equal(info.disabled_bank2, 1ULL << mshvcpu_feature_bit(lass));
+	assert_int_equal(info.effective[HV_FEATURE_WORD_BANK2] >> mshvcpu_feature_bit(lass) & 1, 0);
+	done(&fl);
+}
+
+static void no_initialize_leaves_the_early_window_open(void **state)
+{
+	struct hv_partition_info info;
+	struct flow fl;
+	struct sim_config config = { .host = ICX, .abi = KSHIM_ABI_NESTED_SMT };
+	MSHVCPU_OPTS(mshvcpu_create_opts, copts, .no_initialize = true);
+
+	(void)state;
+	memset(&fl, 0, sizeof(fl));
+	assert_int_equal(sim_create(&config, &fl.sim, &fl.err), 0);
+	assert_int_equal(mshvcpu_profile_parse("x86-64-v2", NULL, &fl.profile, &fl.err), 0);
+	copts.ops = sim_device_ops(fl.sim);
+	fl.ret = mshvcpu_partition_create(fl.profile, &copts, &fl.pfd, &fl.rec, &fl.err);
+	assert_int_equal(fl.ret, 0);
+	model_partition(&fl, &info);
+	assert_int_equal(info.state, HV_PARTITION_STATE_CREATED);
+	done(&fl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(v2_masks_reach_the_hypervisor),
+		cmocka_unit_test(v1_only_kernel_refuses_a_constrained_profile),
+		cmocka_unit_test(v1_only_kernel_with_fallback_enables_everything),
+		cmocka_unit_test(nested_flag_needs_the_2026_kernel),
+		cmocka_unit_test(sole_mb_clear_refusal_is_explained),
+		cmocka_unit_test(features_the_host_lacks_are_reported_dropped),
+		cmocka_unit_test(bank2_goes_as_an_early_property),
+		cmocka_unit_test(no_initialize_leaves_the_early_window_open),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

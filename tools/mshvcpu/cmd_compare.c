@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/* mshvcpu compare A B: can A run where B is offered? */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+"Usage: mshvcpu compare [OPTIONS] A B\n"
+"Compare two feature sets: identical, subset (A offers less: A runs where B\n"
+"is offered), superset, or incompatible, with the features on each side.\n"
+"A and B are host records, profile or partition-record files (a partition\n"
+"record compares by its effective features), models, literal words, or specs.\n"
+"\n"
+"  -r, --revision REV   names from REV (default hv-2026)\n"
+"  -j, --json / -p, --pretty   JSON output\n"
+"\n"
+"Exit status: 0 when A is identical to or a subset of B and nothing A has\n"
+"is unknown in B; 1 otherwise.\n"
+"\n"
+"Examples:\n"
+"  mshvcpu compare mshv-skylake-sp mshv-icelake-sp-azure\n"
+"  mshvcpu compare x86-64-v3 node17.json\n"
+"  mshvcpu compare guest-record.json whp-epyc-milan-azure\n";
+
+static void side(struct cli *cli, const char *label, const struct mshvcpu_featureset *set,
+		 enum mshvcpu_revision rev)
+{
+	size_t n = cli_count(set, rev, MSHVCPU_ENABLED);
+
+	if (!n)
+		return;
+	cli_kv(cli, 12, label, "%zu", n);
+	cli_print_features(cli, set, rev, MSHVCPU_ENABLED, "  ");
+}
+
+int cmd_compare(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ "revision", required_argument, NULL, 'r' },
+		{ 0 },
+	};
+	enum mshvcpu_revision rev = MSHVCPU_REV_DEFAULT;
+	struct mshvcpu_comparison c;
+	struct mshvcpu_host a, b;
+	bool runs;
+	int opt, ret;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "r:", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return EXIT_YES;
+		}
+		if (cli_common_option(cli, opt))
+			continue;
+		if (opt == 'r') {
+			ret = parse_revision(cli, "compare", optarg, &rev);
+			if (ret)
+				return ret;
+			continue;
+		}
+		return cli_bad_option(cli, "compare", argc, argv);
+	}
+	if (argc - optind != 2)
+		return cli_usage(cli, "compare", "expected two arguments, A and B");
+	if ((ret = load_set_arg(cli, "compare", argv[optind], rev, &a)) ||
+	    (ret = load_set_arg(cli, "compare", argv[optind + 1], rev, &b)))
+		return ret;
+
+	mshvcpu_compare(&a.offered, &b.offered, &c);
+	runs = (c.relation == MSHVCPU_IDENTICAL || c.relation == MSHVCPU_SUBSET) &&
+	       !cli_count(&c.uncertain_a, rev, MSHVCPU_ENABLED);
+
+	if (cli_json(cli)) {
+		struct json_object *doc = json_object_new_object();
+
+		json_object_object_add(doc, "a", json_object_new_string(a.name));
+		json_object_object_add(doc, "b", json_object_new_string(b.name));
+		json_object_object_add(doc, "relation",
+				       json_object_new_string(mshvcpu_relation_name(c.relation)));
+		json_object_object_add(doc, "vendor_mismatch", json_object_new_boolean(c.vendor_mismatch));
+		json_object_object_add(doc, "a_runs_on_b", json_object_new_boolean(runs));
+		json_object_object_add(doc, "only_a", cli_json_features(&c.only_a, rev, MSHVCPU_ENABLED));
+		json_object_object_add(doc, "only_b", cli_json_features(&c.only_b, rev, MSHVCPU_ENABLED));
+		json_object_object_add(doc, "a_unknown_in_b",
+				       cli_json_features(&c.uncertain_a, rev, MSHVCPU_ENABLED));
+		json_object_object_add(doc, "b_unknown_in_a",
+				       cli_json_features(&c.uncertain_b, rev, MSHVCPU_ENABLED));
+		cli_print_json(cli, "mshvcpu-compare/1", doc);
+		return runs ? EXIT_YES : EXIT_NO;
+	}
+	cli_kv(cli, 12, "A", "%s (%s, %zu features)", a.name, mshvcpu_vendor_name(a.offered.vendor),
+	       cli_count(&a.offered, rev, MSHVCPU_ENABLED));
+	cli_kv(cli, 12, "B", "%s (%s, %zu features)", b.name, mshvcpu_vendor_name(b.offered.vendor),
+	       cli_count(&b.offered, rev, MSHVCPU_ENABLED));
+	cli_kv(cli, 12, "relation", "%s%s%s%s", cli_color(cli, runs ? C_GREEN : C_RED),
+	       mshvcpu_relation_name(c.relation), cli_color(cli, C_RESET),
+	       c.vendor_mismatch ? " (vendors differ)" : "");
+	side(cli, "only in A", &c.only_a, rev);
+	side(cli, "only in B", &c.only_b, rev);
+	side(cli, "A, unknown in B", &c.uncertain_a, rev);
+	side(cli, "B, unknown in A", &c.uncertain_b, rev);
+	cli_kv(cli, 12, "verdict", "A %s where B is offered", runs ? "runs" : "cannot run");
+	return runs ? EXIT_YES : EXIT_NO;
+}

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mshvcpu cpuid SPEC [LEAF[.SUBLEAF]]: the CPUID a guest with a profile
+ * would see, read from the model the way a VMM reads it from the real
+ * hypervisor: create the partition, a VP, and HvCallGetVpCpuidValues.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hyperv/hv_hypercall.h>
+#include <linux/mshv.h>
+
+#include "model.h"
+
+static const char help[] =
+"Usage: mshvcpu cpuid [OPTIONS] SPEC [LEAF[.SUBLEAF]...]\n"
+"The CPUID a guest with this profile would see on this host (or on\n"
+"--host): the partition is created on the hypervisor model, and its first\n"
+"VP's CPUID is read back with HvCallGetVpCpuidValues. Without LEAF, the\n"
+"leaves the feature banks touch are shown (0, 1, 6, 7.0-7.2, 0xd.0-0xd.1,\n"
+"0x80000000-0x80000008, 0x80000021).\n"
+"\n"
+"  -d, --diff           only registers that differ from the host, naming the\n"
+"                       features behind every bit the guest loses\n"
+"  -P, --policy POLICY  forward-compatible (default) or migration-safe\n"
+"  -r, --revision REV   the header revision whose names are known\n"
+"  -F, --flags FLAGS    lapic,x2apic,gpa-super-pages,nested,smt\n"
+MODEL_HELP
+"  -j, --json / -p, --pretty   JSON output\n"
+"\n"
+"Examples:\n"
+"  mshvcpu cpuid x86-64-v3 7.0\n"
+"  mshvcpu cpuid --diff host,-avx512\n"
+"  mshvcpu cpuid --host mshv-icelake-sp-azure x86-64-v2 0x1 0xd.1\n";
+
+struct leaf {
+	uint32_t leaf, subleaf;
+};
+
+static const struct leaf default_leaves[] = {
+	{ 0x0, 0 }, { 0x1, 0 }, { 0x6, 0 }, { 0x7, 0 }, { 0x7, 1 }, { 0x7, 2 },
+	{ 0xd, 0 }, { 0xd, 1 }, { 0x80000000, 0 }, { 0x80000001, 0 }, { 0x80000007, 0 },
+	{ 0x80000008, 0 }, { 0x80000021, 0 },
+};
+
+static int parse_leaf(const char *s, struct leaf *out)
+{
+	char *end;
+	unsigned long long l, sub = 0;
+
+	errno = 0;
+	l = strtoull(s, &end, 16);
+	if (end == s || errno || l > 0xffffffffULL)
+		return -EINVAL;
+	if (*end == '.') {
+		const char *p = end + 1;
+
+		sub = strtoull(p, &end, 16);
+		if (end == p || errno || sub > 0xffffffffULL)
+			return -EINVAL;
+	}
+	if (*end)
+		return -EINVAL;
+	out->leaf = (uint32_t)l;
+	out->subleaf = (uint32_t)sub;
+	return 0;
+}
+
+/* GetVpCpuidValues for @n leaves of VP 0, through MSHV_ROOT_HVCALL. */
+static int read_guest_cpuid(const struct mshvcpu_device_ops *ops, int pfd,
+			    const struct leaf *leaves, size_t n,
+			    struct hv_output_get_vp_cpuid_values *out)
+{
+	size_t in_sz = sizeof(struct hv_input_get_vp_cpuid_values) +
+		       n * sizeof(struct hv_cpuid_leaf_info);
+	struct hv_input_get_vp_cpuid_values *in = calloc(1, in_sz);
+	struct mshv_root_hvcall call = {
+		.code = HVCALL_GET_VP_CPUID_VALUES,
+		.reps = (uint16_t)n,
+		.in_sz = (uint16_t)in_sz,
+		.out_sz = (uint16_t)(n * sizeof(*out)),
+		.out_ptr = (uintptr_t)out,
+	};
+	size_t i;
+	int ret;
+
+	if (!in)
+		return -ENOMEM;
+	in->vp_index = 0;
+	for (i = 0; i < n; i++) {
+		in->cpuid_leaf_info[i].eax = leaves[i].leaf;
+		in->cpuid_leaf_info[i].ecx = leaves[i].subleaf;
+	}
+	call.in_ptr = (uintptr_t)in;
+	do
+		ret = ops->ioctl(ops->ctx, pfd, MSHV_ROOT_HVCALL, &call);
+	while (ret == -EINTR);
+	free(in);
+	return ret;
+}
+
+/* Features (on @vendor) whose CPUID location is this bit. */
+static void bit_features(enum mshvcpu_vendor vendor, const struct leaf *l, unsigned int reg,
+			 unsigned int bit, char *buf, size_t len)
+{
+	const struct mshvcpu_feature *f;
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; (f = mshvcpu_feature_at(i)); i++) {
+		struct mshvcpu_cpuid_location loc;
+
+		if (mshvcpu_feature_cpuid(f, vendor, &loc) || loc.leaf != l->leaf ||
+		    loc.subleaf != l->subleaf || (unsigned int)loc.reg != reg || loc.bit != bit)
+			continue;
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 used ? "+" : "", mshvcpu_feature_name(f));
+	}
+	if (!buf[0])
+		snprintf(buf, len, "(no bank bit)");
+}
+
+int cmd_cpuid(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		MODEL_LONG_OPTIONS,
+		{ "diff", no_argument, NULL, 'd' },
+		{ "policy", required_argument, NULL, 'P' },
+		{ "revision", required_argument, NULL, 'r' },
+		{ "flags", required_argument, NULL, 'F' },
+		{ 0 },
+	};
+	static const char *const regs[] = { "eax", "ebx", "ecx", "edx" };
+	MSHVCPU_OPTS(mshvcpu_create_opts, opts);
+	MSHVCPU_OPTS(mshvcpu_profile_opts, popts);
+	struct hv_output_get_vp_cpuid_values out[64];
+	struct mshvcpu_partition_record rec = { 0 };
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_profile *p = NULL;
+	struct model_opts model = { 0 };
+	struct mshv_create_vp vp = { .vp_index = 0 };
+	struct leaf leaves[64];
+	struct sim *sim = NULL;
+	struct json_object *arr = NULL;
+	bool diff = false;
+	size_t nleaves = 0, i;
+	int opt, ret, pfd = -1, vfd = -1;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "dP:r:F:H:k:T:", longopts,
+				  NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return EXIT_YES;
+		}
+		if (cli_common_option(cli, opt) || model_option(&model, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'd':
+			diff = true;
+			break;
+		case 'P':
+			ret = parse_policy(cli, "cpuid", optarg, &opts.policy);
+			if (ret)
+				return ret;
+			break;
+		case 'r':
+			ret = parse_revision(cli, "cpuid", optarg, &popts.revision);
+			if (ret)
+				return ret;
+			opts.revision = popts.revision;
+			break;
+		case 'F':
+			ret = parse_create_flags(cli, "cpuid", optarg, &opts.flags);
+			if (ret)
+				return ret;
+			break;
+		default:
+			return cli_bad_option(cli, "cpuid", argc, argv);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(cli, "cpuid", "expected SPEC [LEAF[.SUBLEAF]...]");
+	for (i = (size_t)optind + 1; i < (size_t)argc; i++) {
+		if (nleaves == ARRAY_SIZE(leaves))
+			return cli_usage(cli, "cpuid", "at most %zu leaves", ARRAY_SIZE(leaves));
+		if (parse_leaf(argv[i], &leaves[nleaves++]))
+			return cli_usage(cli, "cpuid", "'%s' is not LEAF[.SUBLEAF] in hex", argv[i]);
+	}
+	if (!nleaves) {
+		memcpy(leaves, default_leaves, sizeof(default_leaves));
+		nleaves = ARRAY_SIZE(default_leaves);
+	}
+
+	ret = model_start(cli, "cpuid", &model, &sim);
+	if (ret)
+		return ret;
+	opts.ops = sim_device_ops(sim);
+	popts.host = sim_host(sim);
+	ret = mshvcpu_profile_parse(argv[optind], &popts, &p, &err);
+	if (ret) {
+		ret = cli_fail_lib(cli, cli_spec_status(&err, ret), "cpuid", &err, ret);
+		goto out;
+	}
+	ret = mshvcpu_partition_create(p, &opts, &pfd, &rec, &err);
+	if (ret) {
+		ret = cli_fail_lib(cli, EXIT_RUNTIME, "cpuid", &err, ret);
+		goto out;
+	}
+	vfd = opts.ops->ioctl(opts.ops->ctx, pfd, MSHV_CREATE_VP, &vp);
+	if (vfd < 0) {
+		ret = cli_fail(cli, EXIT_RUNTIME, "cpuid", "creating a VP: %s", strerror(-vfd));
+		goto out;
+	}
+	ret = read_guest_cpuid(opts.ops, pfd, leaves, nleaves, out);
+	if (ret) {
+		ret = cli_fail(cli, EXIT_RUNTIME, "cpuid", "GetVpCpuidValues: %s", strerror(-ret));
+		goto out;
+	}
+
+	arr = json_object_new_array();
+	if (!cli_json(cli))
+		printf("%-19s %-10s %-10s %-10s %-10s\n", "LEAF", "EAX", "EBX", "ECX", "EDX");
+	for (i = 0; i < nleaves; i++) {
+		struct hv_cpuid_leaf host_leaf = { 0 };
+		uint32_t guest[4] = { out[i].eax, out[i].ebx, out[i].ecx, out[i].edx };
+		uint32_t host[4];
+		bool differs;
+		unsigned int r;
+
+		hv_host_cpuid(sim_hv(sim), leaves[i].leaf, leaves[i].subleaf, &host_leaf);
+		host[0] = host_leaf.eax;
+		host[1] = host_leaf.ebx;
+		host[2] = host_leaf.ecx;
+		host[3] = host_leaf.edx;
+		differs = memcmp(host, guest, sizeof(host)) != 0;
+		if (cli_json(cli)) {
+			struct json_object *o = json_object_new_object(), *g = json_object_new_array();
+			struct json_object *h = json_object_new_array();
+
+			for (r = 0; r < 4; r++) {
+				json_object_array_add(g, cli_json_u64(guest[r]));
+				json_object_array_add(h, cli_json_u64(host[r]));
+			}
+			json_object_object_add(o, "leaf", cli_json_u64(leaves[i].leaf));
+			json_object_object_add(o, "subleaf", cli_json_u64(leaves[i].subleaf));
+			json_object_object_add(o, "guest", g);
+			json_object_object_add(o, "host", h);
+			json_object_array_add(arr, o);
+			continue;
+		}
+		if (diff && !differs)
+			continue;
+		printf("0x%08x.%-8x 0x%08x 0x%08x 0x%08x 0x%08x\n", leaves[i].leaf,
+		       leaves[i].subleaf, guest[0], guest[1], guest[2], guest[3]);
+		if (!diff)
+			continue;
+		for (r = 0; r < 4; r++) {
+			uint32_t lost = host[r] & ~guest[r], gained = guest[r] & ~host[r];
+			unsigned int bit;
+
+			for (bit = 0; bit < 32; bit++) {
+				char names[160];
+
+				if (!((lost | gained) & (1u << bit)))
+					continue;
+				bit_features(rec.effective.vendor, &leaves[i], r, bit, names,
+					     sizeof(names));
+				printf("    %s[%u] %s %s\n", regs[r], bit,
+				       (lost & (1u << bit)) ? "cleared:" : "set:", names);
+			}
+		}
+	}
+	if (cli_json(cli)) {
+		struct json_object *doc = json_object_new_object();
+
+		json_object_object_add(doc, "spec", json_object_new_string(mshvcpu_profile_spec(p)));
+		json_object_object_add(doc, "host", json_object_new_string(sim_host(sim)->name));
+		json_object_object_add(doc, "vp_index", json_object_new_int(0));
+		json_object_object_add(doc, "leaves", arr);
+		cli_print_json(cli, "mshvcpu-cpuid/1", doc);
+		arr = NULL;
+	}
+	ret = EXIT_YES;
+out:
+	json_object_put(arr);
+	if (vfd >= 0)
+		opts.ops->close(opts.ops->ctx, vfd);
+	if (pfd >= 0)
+		opts.ops->close(opts.ops->ctx, pfd);
+	mshvcpu_partition_record_clear(&rec);
+	mshvcpu_profile_free(p);
+	sim_destroy(sim);
+	return ret;
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mshvcpu pools HOST...: hosts with identical offers form a pool; for any
+ * two pools, what a merged pool would lose. Hosts are hashed by their offer,
+ * so memory grows with the number of distinct offers, not of hosts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+"Usage: mshvcpu pools [OPTIONS] HOST...\n"
+"Group hosts into migration pools: hosts whose offers are identical share a\n"
+"pool (a guest moves freely inside it). For each pair of pools, show what\n"
+"each would lose if they were merged into one (their common baseline).\n"
+"\n"
+"HOST is read as by `mshvcpu baseline` (files, .jsonl streams, directories,\n"
+"models, words, specs, or - for JSON Lines on stdin).\n"
+"\n"
+"  -n, --names N        host names to list per pool (default 5)\n"
+"  -m, --max-pairs N    compare pairs among the N largest pools (default 16)\n"
+"  -r, --revision REV   names from REV (default hv-2026)\n"
+"  -j, --json / -p, --pretty   JSON output\n"
+"\n"
+"Examples:\n"
+"  mshvcpu pools records/\n"
+"  mshvcpu pools mshv-skylake-sp whp-skylake-sp mshv-icelake-sp-azure\n";
+
+struct pool {
+	struct mshvcpu_featureset offer;
+	uint64_t hash;
+	size_t hosts;
+	uint32_t min_xsave;
+	char **names;		/* the first few */
+	size_t nnames;
+};
+
+struct pools {
+	struct pool *slots;	/* open addressing; offer.vendor == COUNT marks empty */
+	size_t cap, used;
+	size_t max_names;
+};
+
+static uint64_t hash_offer(const struct mshvcpu_featureset *s)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)s->vendor;
+	unsigned int w;
+
+	for (w = 0; w < MSHVCPU_WORD_COUNT; w++) {
+		h = (h ^ s->enabled[w]) * 1099511628211ULL;
+		h = (h ^ s->known[w]) * 1099511628211ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static int grow(struct pools *p)
+{
+	size_t cap = p->cap ? p->cap * 2 : 64, i;
+	struct pool *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < cap; i++)
+		slots[i].offer.vendor = MSHVCPU_VENDOR_COUNT;
+	for (i = 0; i < p->cap; i++) {
+		size_t k;
+
+		if (p->slots[i].offer.vendor == MSHVCPU_VENDOR_COUNT)
+			continue;
+		for (k = p->slots[i].hash & (cap - 1);
+		     slots[k].offer.vendor != MSHVCPU_VENDOR_COUNT; k = (k + 1) & (cap - 1))
+			;
+		slots[k] = p->slots[i];
+	}
+	free(p->slots);
+	p->slots = slots;
+	p->cap = cap;
+	return 0;
+}
+
+static int add_host(void *ctx, const struct mshvcpu_host *host, const char *source,
+		    unsigned int line, struct mshvcpu_error *err)
+{
+	struct pools *p = ctx;
+	uint64_t h = hash_offer(&host->offered);
+	struct pool *slot;
+	size_t k;
+
+	(void)source;
+	(void)line;
+	if ((p->used + 1) * 4 > p->cap * 3 && grow(p))
+		goto oom;
+	for (k = h & (p->cap - 1);; k = (k + 1) & (p->cap - 1)) {
+		slot = &p->slots[k];
+		if (slot->offer.vendor == MSHVCPU_VENDOR_COUNT) {
+			slot->offer = host->offered;
+			slot->hash = h;
+			slot->min_xsave = host->max_xsave_data_size;
+			p->used++;
+			break;
+		}
+		if (slot->hash == h && mshvcpu_featureset_equal(&slot->offer, &host->offered))
+			break;
+	}
+	slot->hosts++;
+	if (host->max_xsave_data_size && host->max_xsave_data_size < slot->min_xsave)
+		slot->min_xsave = host->max_xsave_data_size;
+	if (slot->nnames < p->max_names) {
+		char **grown = realloc(slot->names, (slot->nnames + 1) * sizeof(*grown));
+
+		if (!grown || !(grown[slot->nnames] = strdup(host->name))) {
+			if (grown)
+				slot->names = grown;
+			goto oom;
+		}
+		slot->names = grown;
+		slot->nnames++;
+	}
+	return 0;
+oom:
+	if (err)
+		snprintf(err->message, sizeof(err->message), "out of memory");
+	return -ENOMEM;
+}
+
+static int by_size(const void *a, const void *b)
+{
+	const struct pool *x = *(struct pool *const *)a, *y = *(struct pool *const *)b;
+
+	if (x->hosts != y->hosts)
+		return x->hosts < y->hosts ? 1 : -1;
+	/* Ties: by offer, so the order is deterministic. */
+	return memcmp(&x->offer.enabled, &y->offer.enabled, sizeof(x->offer.enabled));
+}
+
+static bool same_vendor(const struct pool *a, const struct pool *b)
+{
+	return a->offer.vendor == b->offer.vendor || a->offer.vendor == MSHVCPU_VENDOR_ANY ||
+	       b->offer.vendor == MSHVCPU_VENDOR_ANY;
+}
+
+int cmd_pools(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ "names", required_argument, NULL, 'n' },
+		{ "max-pairs", required_argument, NULL, 'm' },
+		{ "revision", required_argument, NULL, 'r' },
+		{ 0 },
+	};
+	enum mshvcpu_revision rev = MSHVCPU_REV_DEFAULT;
+	struct pools p = { .max_names = 5 };
+	struct host_sink sink = { .host = add_host, .ctx = &p };
+	struct json_object *jpools = NULL, *jpairs = NULL;
+	struct pool **order = NULL;
+	size_t count, i, j, k, max_pairs = 16, npools;
+	int opt, ret;
+	char *end;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "n:m:r:", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return EXIT_YES;
+		}
+		if (cli_common_option(cli, opt))
+			continue;
+		switch (opt) {
+		case 'n':
+		case 'm': {
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || v > 1000000)
+				return cli_usage(cli, "pools", "--%s takes a number up to 1000000",
+						 opt == 'n' ? "names" : "max-pairs");
+			if (opt == 'n')
+				p.max_names = v;
+			else
+				max_pairs = v;
+			break;
+		}
+		case 'r':
+			ret = parse_revision(cli, "pools", optarg, &rev);
+			if (ret)
+				return ret;
+			break;
+		default:
+			return cli_bad_option(cli, "pools", argc, argv);
+		}
+	}
+	if (grow(&p))
+		return cli_fail(cli, EXIT_RUNTIME, "pools", "out of memory");
+	ret = read_hosts(cli, "pools", argc - optind, argv + optind, &sink, &count);
+	if (ret)
+		goto out;
+	if (!count) {
+		ret = cli_fail(cli, EXIT_RUNTIME, "pools", "no host records in the input");
+		goto out;
+	}
+	npools = p.used;
+	order = calloc(npools, sizeof(*order));
+	if (!order) {
+		ret = cli_fail(cli, EXIT_RUNTIME, "pools", "out of memory");
+		goto out;
+	}
+	for (i = 0, k = 0; i < p.cap; i++)
+		if (p.slots[i].offer.vendor != MSHVCPU_VENDOR_COUNT)
+			order[k++] = &p.slots[i];
+	qsort(order, npools, sizeof(*order), by_size);
+
+	jpools = json_object_new_array();
+	jpairs = json_object_new_array();
+	if (!cli_json(cli))
+		cli_kv(cli, 6, "hosts", "%zu in %zu pool%s", count, npools, npools == 1 ? "" : "s");
+	for (i = 0; i < npools; i++) {
+		struct pool *pl = order[i];
+		char words[128];
+
+		mshvcpu_featureset_format_words(&pl->offer, words, sizeof(words));
+		if (cli_json(cli)) {
+			struct json_object *o = json_object_new_object(), *names = json_object_new_array();
+
+			for (j = 0; j < pl->nnames; j++)
+				json_object_array_add(names, json_object_new_string(pl->names[j]));
+			json_object_object_add(o, "pool", json_object_new_int64((int64_t)i + 1));
+			json_object_object_add(o, "hosts", json_object_new_int64((int64_t)pl->hosts));
+			json_object_object_add(o, "names", names);
+			json_object_object_add(o, "words", cli_json_words(&pl->offer));
+			json_object_object_add(o, "literal", json_object_new_string(words));
+			json_object_object_add(o, "max_xsave_data_size", pl->min_xsave ?
+					       json_object_new_int64(pl->min_xsave) : NULL);
+			json_object_object_add(o, "count", json_object_new_int64((int64_t)
+					       cli_count(&pl->offer, rev, MSHVCPU_ENABLED)));
+			json_object_array_add(jpools, o);
+			continue;
+		}
+		printf("\n%spool %zu%s: %zu host%s, %zu features, %s\n", cli_color(cli, C_BOLD), i + 1,
+		       cli_color(cli, C_RESET), pl->hosts, pl->hosts == 1 ? "" : "s",
+		       cli_count(&pl->offer, rev, MSHVCPU_ENABLED), words);
+		printf("  hosts:");
+		for (j = 0; j < pl->nnames; j++)
+			printf(" %s", pl->names[j]);
+		if (pl->hosts > pl->nnames)
+			printf(" ... (%zu more)", pl->hosts - pl->nnames);
+		putchar('\n');
+	}
+	if (!cli_json(cli) && npools > 1)
+		printf("\n%smerging two pools loses%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+	for (i = 0; i < npools && i < max_pairs; i++) {
+		for (j = i + 1; j < npools && j < max_pairs; j++) {
+			struct mshvcpu_featureset merged, lost_i, lost_j;
+			struct json_object *o;
+
+			if (!same_vendor(order[i], order[j])) {
+				if (cli_json(cli)) {
+					o = json_object_new_object();
+					json_object_object_add(o, "a", json_object_new_int64((int64_t)i + 1));
+					json_object_object_add(o, "b", json_object_new_int64((int64_t)j + 1));
+					json_object_object_add(o, "mergeable", json_object_new_boolean(0));
+					json_object_array_add(jpairs, o);
+				} else {
+					printf("  pools %zu+%zu: cannot merge (vendors differ)\n", i + 1, j + 1);
+				}
+				continue;
+			}
+			mshvcpu_featureset_and(&merged, &order[i]->offer, &order[j]->offer);
+			mshvcpu_featureset_minus(&lost_i, &order[i]->offer, &merged);
+			mshvcpu_featureset_minus(&lost_j, &order[j]->offer, &merged);
+			if (cli_json(cli)) {
+				o = json_object_new_object();
+				json_object_object_add(o, "a", json_object_new_int64((int64_t)i + 1));
+				json_object_object_add(o, "b", json_object_new_int64((int64_t)j + 1));
+				json_object_object_add(o, "mergeable", json_object_new_boolean(1));
+				json_object_object_add(o, "a_loses",
+						       cli_json_features(&lost_i, rev, MSHVCPU_ENABLED));
+				json_object_object_add(o, "b_loses",
+						       cli_json_features(&lost_j, rev, MSHVCPU_ENABLED));
+				json_object_array_add(jpairs, o);
+				continue;
+			}
+			printf("  pools %zu+%zu:\n", i + 1, j + 1);
+			printf("    pool %zu loses %zu\n", i + 1, cli_count(&lost_i, rev, MSHVCPU_ENABLED));
+			cli_print_features(cli, &lost_i, rev, MSHVCPU_ENABLED, "      ");
+			printf("    pool %zu loses %zu\n", j + 1, cli_count(&lost_j, rev, MSHVCPU_ENABLED));
+			cli_print_features(cli, &lost_j, rev, MSHVCPU_ENABLED, "      ");
+		}
+	}
+	if (cli_json(cli)) {
+		struct json_object *doc = json_object_new_object();
+
+		json_object_object_add(doc, "hosts", json_object_new_int64((int64_t)count));
+		json_object_object_add(doc, "revision", json_object_new_string(mshvcpu_revision_name(rev)));
+		json_object_object_add(doc, "pools", jpools);
+		json_object_object_add(doc, "pairs", jpairs);
+		cli_print_json(cli, "mshvcpu-pools/1", doc);
+		jpools = jpairs = NULL;
+	}
+	ret = EXIT_YES;
+out:
+	json_object_put(jpools);
+	json_object_put(jpairs);
+	free(order);
+	for (i = 0; i < p.cap; i++) {
+		for (j = 0; j < p.slots[i].nnames; j++)
+			free(p.slots[i].names[j]);
+		free(p.slots[i].names);
+	}
+	free(p.slots);
+	return ret;
+}

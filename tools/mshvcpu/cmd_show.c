@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/* mshvcpu show SPEC: a profile spec expanded, with what closure changed. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+"Usage: mshvcpu show [OPTIONS] SPEC\n"
+"Expand a profile spec to its features and say what dependency closure\n"
+"changed.\n"
+"\n"
+"SPEC is BASE followed by ,+FEATURE and ,-FEATURE modifiers. BASE is host,\n"
+"all, none, a model (mshvcpu features --models), @FILE.json (a profile), or\n"
+"literal words VENDOR:BANK0:BANK1:XSAVE[:BANK2] as `mshvcpu host` prints them.\n"
+"Enabling a feature pulls its prerequisites in; disabling one drops what\n"
+"depends on it; both are reported.\n"
+"\n"
+"  -r, --revision REV   resolve names in REV (linux-6.19, hv-2026; default hv-2026)\n"
+"  -s, --strict         apply modifiers bare; fail if a prerequisite breaks\n"
+"  -H, --host HOST      what \"host\" means: a host record, model or words\n"
+"                       (default: probe this machine)\n"
+"  -o, --output FILE    also write the profile as JSON (usable as @FILE)\n"
+"  -j, --json / -p, --pretty   JSON output\n"
+"\n"
+"Examples:\n"
+"  mshvcpu show x86-64-v3,+aes,-avx2\n"
+"  mshvcpu show host,-avx512\n"
+"  mshvcpu show mshv-icelake-sp-azure -o icelake.json\n"
+"  mshvcpu show @icelake.json,-avx512_bw\n";
+
+static struct json_object *changes_json(const struct mshvcpu_change *c, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "feature",
+				       json_object_new_string(mshvcpu_feature_name(c[i].feature)));
+		json_object_object_add(o, "change",
+				       json_object_new_string(c[i].enabled ? "enabled" : "disabled"));
+		json_object_object_add(o, "because",
+				       json_object_new_string(mshvcpu_feature_name(c[i].because)));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static struct json_object *violations_json(const struct mshvcpu_violation *v, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "feature",
+				       json_object_new_string(mshvcpu_feature_name(v[i].feature)));
+		json_object_object_add(o, "missing",
+				       json_object_new_string(mshvcpu_feature_name(v[i].missing)));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ "revision", required_argument, NULL, 'r' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "output", required_argument, NULL, 'o' },
+		{ 0 },
+	};
+	MSHVCPU_OPTS(mshvcpu_profile_opts, opts);
+	struct mshvcpu_change changes[256];
+	struct mshvcpu_violation viol[64];
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_profile *p = NULL;
+	struct mshvcpu_host host;
+	const struct mshvcpu_featureset *set;
+	const char *output = NULL, *host_arg = NULL;
+	size_t nchanges, nviol, i;
+	char words[128];
+	int opt, ret;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "r:sH:o:", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return EXIT_YES;
+		}
+		if (cli_common_option(cli, opt))
+			continue;
+		switch (opt) {
+		case 'r':
+			ret = parse_revision(cli, "show", optarg, &opts.revision);
+			if (ret)
+				return ret;
+			break;
+		case 's':
+			opts.strict_deps = true;
+			break;
+		case 'H':
+			host_arg = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		default:
+			return cli_bad_option(cli, "show", argc, argv);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage(cli, "show", "expected exactly one SPEC");
+	if (host_arg) {
+		ret = load_set_arg(cli, "show", host_arg, opts.revision, &host);
+		if (ret)
+			return ret;
+		opts.host = &host;
+	}
+	ret = mshvcpu_profile_parse(argv[optind], &opts, &p, &err);
+	if (ret)
+		return cli_fail_lib(cli, cli_spec_status(&err, ret), "show",
+				    &err, ret);
+
+	set = mshvcpu_profile_features(p);
+	nchanges = mshvcpu_profile_changes(p, changes, ARRAY_SIZE(changes));
+	nviol = mshvcpu_profile_base_violations(p, viol, ARRAY_SIZE(viol));
+	if (nchanges > ARRAY_SIZE(changes))
+		nchanges = ARRAY_SIZE(changes);
+	if (nviol > ARRAY_SIZE(viol))
+		nviol = ARRAY_SIZE(viol);
+	mshvcpu_featureset_format_words(set, words, sizeof(words));
+
+	if (output) {
+		char *json;
+
+		ret = mshvcpu_profile_to_json(p, true, &json);
+		if (!ret) {
+			size_t len = strlen(json);
+
+			json[len] = '\n';	/* replace the NUL: files end with a newline */
+			ret = write_file_atomic(output, json, len + 1);
+			free(json);
+		}
+		if (ret) {
+			mshvcpu_profile_free(p);
+			return cli_fail(cli, EXIT_RUNTIME, "show", "%s: %s", output, strerror(-ret));
+		}
+	}
+
+	if (cli_json(cli)) {
+		struct json_object *doc = json_object_new_object();
+		enum mshvcpu_revision rev = mshvcpu_profile_revision(p);
+
+		json_object_object_add(doc, "spec", json_object_new_string(mshvcpu_profile_spec(p)));
+		json_object_object_add(doc, "revision",
+				       json_object_new_string(mshvcpu_revision_name(rev)));
+		json_object_object_add(doc, "provenance", mshvcpu_profile_provenance(p) ?
+				       json_object_new_string(mshvcpu_profile_provenance(p)) : NULL);
+		json_object_object_add(doc, "words", cli_json_words(set));
+		json_object_object_add(doc, "literal", json_object_new_string(words));
+		json_object_object_add(doc, "count",
+				       json_object_new_int64((int64_t)mshvcpu_featureset_count(set, rev)));
+		json_object_object_add(doc, "enabled", cli_json_features(set, rev, MSHVCPU_ENABLED));
+		json_object_object_add(doc, "unknown", cli_json_features(set, rev, MSHVCPU_UNKNOWN));
+		json_object_object_add(doc, "changes", changes_json(changes, nchanges));
+		json_object_object_add(doc, "base_violations", violations_json(viol, nviol));
+		cli_print_json(cli, "mshvcpu-show/1", doc);
+	} else {
+		enum mshvcpu_revision rev = mshvcpu_profile_revision(p);
+		size_t unknown = cli_count(set, rev, MSHVCPU_UNKNOWN);
+
+		cli_kv(cli, 9, "profile", "%s", mshvcpu_profile_spec(p));
+		cli_kv(cli, 9, "revision", "%s", mshvcpu_revision_name(rev));
+		cli_kv(cli, 9, "vendor", "%s", mshvcpu_vendor_name(set->vendor));
+		if (mshvcpu_profile_provenance(p))
+			cli_kv(cli, 9, "source", "%s", mshvcpu_profile_provenance(p));
+		cli_kv(cli, 9, "words", "%s", words);
+		cli_kv(cli, 9, "enabled", "%zu features", mshvcpu_featureset_count(set, rev));
+		cli_print_features(cli, set, rev, MSHVCPU_ENABLED, "  ");
+		if (unknown) {
+			cli_kv(cli, 9, "unknown", "%zu features (the base cannot say; the "
+			       "forward-compatible policy leaves them to the hypervisor)", unknown);
+			cli_print_features(cli, set, rev, MSHVCPU_UNKNOWN, "  ");
+		}
+		for (i = 0; i < nchanges; i++)
+			printf("%s%s %s%s (%s %s)\n", cli_color(cli, changes[i].enabled ? C_GREEN : C_YELLOW),
+			       changes[i].enabled ? "+" : "-", mshvcpu_feature_name(changes[i].feature),
+			       cli_color(cli, C_RESET),
+			       changes[i].enabled ? "needed by" : "depends on",
+			       mshvcpu_feature_name(changes[i].because));
+		for (i = 0; i < nviol; i++)
+			cli_warn(cli, "the base enables %s without its prerequisite %s",
+				 mshvcpu_feature_name(viol[i].feature),
+				 mshvcpu_feature_name(viol[i].missing));
+	}
+	mshvcpu_profile_free(p);
+	return EXIT_YES;
+}

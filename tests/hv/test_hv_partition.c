@@ -87,7 +87,7 @@ static uint64_t get_prop(struct hv *hv, uint64_t id, uint32_t code)
 static void state_machine_and_early_property_window(void **state)
 {
 	struct hv *hv = icx_host();
-	uint64_t id;
+	uint64_t id = 0;
 
 	(void)state;
 	assert_int_equal(create(hv, 0, 0, 0, &id), HV_STATUS_SUCCESS);
@@ -116,7 +116,7 @@ static void state_machine_and_early_property_window(void **state)
 static void dependency_refusals_have_their_own_status(void **state)
 {
 	struct hv *hv = icx_host();
-	uint64_t id;
+	uint64_t id = 0;
 
 	(void)state;
 	/* xsave (xsave bit 0) gone, avx kept: 0x3B. */
@@ -132,7 +132,7 @@ static void dependency_refusals_have_their_own_status(void **state)
 static void properties_for_root_and_child_and_xsave_sizes(void **state)
 {
 	struct hv *hv = icx_host();
-	uint64_t id, avx_family = 0x0000001003a7c7c0ULL;
+	uint64_t id = 0, avx_family = 0x0000001003a7c7c0ULL;
 
 	(void)state;
 	assert_int_equal(get_prop(hv, HV_PARTITION_ID_SELF, HV_PARTITION_PROPERTY_PROCESSOR_FEATURES0),
@@ -162,7 +162,7 @@ static void guest_cpuid_hides_disabled_features(void **state)
 	struct hv_input_get_vp_cpuid_values *q = (void *)in;
 	struct hv_output_get_vp_cpuid_values *r = (void *)out;
 	struct hv_input_create_vp *vp = (void *)in;
-	uint64_t id;
+	uint64_t id = 0;
 
 	(void)state;
 	/* Disable avx2 (xsave bit 3): CPUID 7.0 EBX[5] must go. */

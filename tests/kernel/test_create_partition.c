@@ -27,6 +27,7 @@
 
 #include "hv.h"
 #include "kshim.h"
+#include "trace_reader.h"
 
 /* The ioctl ABI, from the reference (not from the header under test). */
 #define MSHV_CREATE_PARTITION	0x4010B800U
@@ -107,6 +108,36 @@ static void the_partition(struct env *e, struct hv_partition_info *info)
 	fail_msg("no partition in the model");
 }
 
+/* The model's trace of this test, started on a fresh temporary file. */
+static char *trace_begin(struct env *e)
+{
+	char *path = strdup("/tmp/mshvcpu-ktrace-XXXXXX");
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(hv_trace_start(e->hv, path), 0);
+	return path;
+}
+
+/* The create_partition lines of the trace at @path, in order. */
+static size_t traced_creates(struct env *e, char *path, struct trace *t,
+			     struct json_object **creates, size_t max)
+{
+	size_t i, n = 0;
+
+	hv_trace_stop(e->hv);
+	trace_read(path, t);
+	unlink(path);
+	free(path);
+	for (i = 0; i < t->count; i++)
+		if (strcmp(trace_str(t->lines[i], "call"), "create_partition") == 0 && n < max)
+			creates[n++] = t->lines[i];
+	return n;
+}
+
 /* A page followed by an unmapped one: @len bytes placed to end at its end. */
 static uint8_t *at_page_end(size_t len, void **map)
 {
@@ -145,12 +176,16 @@ static void v1_struct_ending_at_an_unmapped_page_is_accepted(void **state)
 static void v1_path_sends_all_zeros_and_reads_16_bytes(void **state)
 {
 	struct hv_partition_info info;
+	struct json_object *line;
 	uint8_t buf[V2_SIZE];
+	struct trace t;
 	struct env e;
+	char *trace;
 	long fd;
 
 	(void)state;
 	env_up(&e, KSHIM_ABI_NESTED_SMT);
+	trace = trace_begin(&e);
 	memset(buf, 0xff, sizeof(buf));	/* garbage beyond the v1 struct */
 	put64(buf, OFF_FLAGS, 0);
 	put64(buf, OFF_ISOLATION, 0);
@@ -162,6 +197,11 @@ static void v1_path_sends_all_zeros_and_reads_16_bytes(void **state)
 	assert_int_equal(info.disabled_banks[0], 0);
 	assert_int_equal(info.disabled_banks[1], 0);
 	assert_int_equal(info.disabled_xsave, 0);
+	assert_int_equal(traced_creates(&e, trace, &t, &line, 1), 1);
+	assert_int_equal(trace_u64_at(line, "disabled_processor_features", 0), 0);
+	assert_int_equal(trace_u64_at(line, "disabled_processor_features", 1), 0);
+	assert_int_equal(trace_u64(line, "disabled_xsave"), 0);
+	trace_free(&t);
 	kshim_close(e.k, (int)fd);
 	env_down(&e);
 }
@@ -284,13 +324,17 @@ static void bank_and_xsave_values_reach_the_hypervisor_verbatim(void **state)
 		{ 0x0123456789abcdefULL, 0xfedcba9876543210ULL, 0x5555555555555555ULL },
 		{ 0, 0, 0 },
 	};
+	struct json_object *lines[3];
 	struct hv_partition_info info;
 	uint8_t buf[V2_SIZE];
+	struct trace t;
 	struct env e;
+	char *trace;
 	size_t i;
 
 	(void)state;
 	env_up(&e, KSHIM_ABI_NESTED_SMT);
+	trace = trace_begin(&e);
 	for (i = 0; i < 3; i++) {
 		long fd;
 
@@ -307,6 +351,18 @@ static void bank_and_xsave_values_reach_the_hypervisor_verbatim(void **state)
 		assert_int_equal(info.disabled_xsave, TEST_NONX86 ? 0 : patterns[i][2]);
 		kshim_close(e.k, (int)fd);
 	}
+	/* The same values, as the hypercall trace saw them go by. */
+	assert_int_equal(traced_creates(&e, trace, &t, lines, 3), 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(trace_u64_at(lines[i], "disabled_processor_features", 0),
+				 patterns[i][0]);
+		assert_int_equal(trace_u64_at(lines[i], "disabled_processor_features", 1),
+				 patterns[i][1]);
+		assert_int_equal(trace_u64(lines[i], "disabled_xsave"),
+				 TEST_NONX86 ? 0 : patterns[i][2]);
+		assert_string_equal(trace_str(lines[i], "status"), "0x0000");
+	}
+	trace_free(&t);
 	env_down(&e);
 }
 

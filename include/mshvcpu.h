@@ -615,7 +615,8 @@ struct mshvcpu_partition_record {
 	unsigned int create_flags;		/* MSHVCPU_CREATE_* */
 	enum mshvcpu_create_struct create_struct;
 	uint64_t pt_flags;			/* as sent to MSHV_CREATE_PARTITION */
-	struct mshvcpu_featureset requested;	/* enabled sense, after closure */
+	/* Enabled sense, after closure; its vendor is the partition's. */
+	struct mshvcpu_featureset requested;
 	struct mshvcpu_masks masks;		/* as sent */
 	struct mshvcpu_featureset effective;	/* read back from the partition */
 	struct mshvcpu_featureset dropped;	/* requested, named, not effective */

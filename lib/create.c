@@ -230,6 +230,13 @@ static int read_back(struct create_ctx *c, int pfd)
 	if (ret)
 		goto fail;
 	mshvcpu_featureset_init(&rec->effective, vendor_from_hv(value));
+	/*
+	 * A vendor-neutral profile (x86-64-v3) was requested of this vendor's
+	 * partition; the record carries one vendor so that it reads back as
+	 * it was written.
+	 */
+	if (rec->requested.vendor == MSHVCPU_VENDOR_ANY)
+		rec->requested.vendor = rec->effective.vendor;
 	for (i = 0; i < ARRAY_SIZE(props); i++) {
 		ret = device_get_property(c->ops, pfd, props[i].code, &value, &status);
 		if (ret)

@@ -673,10 +673,50 @@ static void every_entry_has_a_description(void **state)
 	}
 }
 
+/*
+ * The names other tools use: /proc/cpuinfo flags (Linux cpufeatures.h) and
+ * QEMU/libvirt feature names, which differ by vendor where QEMU's do.
+ */
+static void linux_and_qemu_names_are_the_ones_those_tools_print(void **state)
+{
+	static const struct {
+		const char *name, *linux_flag, *qemu_intel, *qemu_amd;
+	} names[] = {
+		{ "sse3", "pni", "pni", "pni" },
+		{ "lahf_sahf", "lahf_lm", "lahf-lm", "lahf-lm" },
+		{ "avx512", "avx512f", "avx512f", "avx512f" },
+		{ "mb_clear", "md_clear", "md-clear", "md-clear" },
+		{ "xsave_comp", "xsavec", "xsavec", "xsavec" },
+		{ "nested_virt", "vmx", "vmx", "svm" },
+		{ "ibrs", "ibrs", "spec-ctrl", "ibrs" },
+		{ "hle_deprecated", NULL, NULL, NULL },
+		{ "rdcl_no", NULL, "rdctl-no", "rdctl-no" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMENTS(names); i++) {
+		const struct mshvcpu_feature *f = mshvcpu_feature_find_any(names[i].name);
+		const char *got[3], *want[3] = { names[i].linux_flag, names[i].qemu_intel,
+						 names[i].qemu_amd };
+		size_t k;
+
+		assert_non_null(f);
+		got[0] = mshvcpu_feature_linux_flag(f);
+		got[1] = mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_INTEL);
+		got[2] = mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_AMD);
+		for (k = 0; k < 3; k++)
+			if (want[k] ? !got[k] || strcmp(got[k], want[k]) : got[k] != NULL)
+				fail_msg("%s: name %zu is %s, want %s", names[i].name, k,
+					 got[k] ? got[k] : "NULL", want[k] ? want[k] : "NULL");
+	}
+}
+
 int main(void)
 {
 	static const struct known_bug bugs[] = { { "", "" } };
 	struct CMUnitTest tests[] = {
+		cmocka_unit_test(linux_and_qemu_names_are_the_ones_those_tools_print),
 		cmocka_unit_test(every_tsv_row_has_exactly_one_entry_with_its_word_bit_and_revision),
 		cmocka_unit_test(every_catalogue_entry_has_a_tsv_row),
 		cmocka_unit_test(entries_carry_the_tsv_name_and_kind),

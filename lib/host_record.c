@@ -75,9 +75,6 @@ static int get_uint(const struct json_doc *doc, struct json_object *root, const 
 }
 
 int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
-		  struct mshvcpu_error *err);
-
-int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
 		  struct mshvcpu_error *err)
 {
 	struct json_object *root = NULL, *v;
@@ -154,6 +151,8 @@ int mshvcpu_host_from_json(const char *text, size_t len, const char *source,
 {
 	struct json_doc doc = { text, len, source ? source : "-", first_line ? first_line : 1 };
 
+	if (host_from_json_fast(text, len, doc.source, host) == 0)
+		return 0;
 	return host_from_doc(&doc, host, err);
 }
 

@@ -63,4 +63,14 @@ int json_to_owned_string(struct json_object *obj, bool pretty, char **out);
 int json_get_string(const struct json_doc *doc, struct json_object *obj,
 		    const char *key, const char **out, struct mshvcpu_error *err);
 
+/*
+ * Host records (host_record.c): the general path through json-c, and the
+ * fast path for the common shape (host_record_fast.c; 0, or 1 when the
+ * general path must decide). mshvcpu_host_from_json() tries them in turn.
+ */
+int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
+		  struct mshvcpu_error *err);
+int host_from_json_fast(const char *text, size_t len, const char *source,
+			struct mshvcpu_host *host);
+
 #endif

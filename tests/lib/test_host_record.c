@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "lib_test.h"
+#include "json.h"
 
 static void full_host(struct mshvcpu_host *h)
 {
@@ -166,11 +167,76 @@ static void hosts_load_from_a_file_a_model_or_words(void **state)
 	assert_int_equal(mshvcpu_host_load("/nonexistent-host", &b, &err), -ENOENT);
 }
 
+/*
+ * The fast path (host_record_fast.c) either steps aside or fills the host
+ * exactly as the general path does; and it does take the shapes fleets
+ * send, or it would be no faster.
+ */
+static void fast_path_agrees_with_the_general_path(void **state)
+{
+	static const struct {
+		const char *text;
+		bool fast;	/* the fast path takes it */
+	} cases[] = {
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"name\":\"n1\",\"source\":\"hypervisor\","
+		  "\"source_detail\":\"d\",\"vendor\":\"intel\",\"offered\":{\"bank0\":\"0x2e2a8bfffff7859f\","
+		  "\"bank1\":\"0x000100ae000000f1\",\"bank2\":null,\"xsave\":\"0x7fffdf\"},"
+		  "\"xsave_states\":\"0x2e7\",\"max_xsave_data_size\":2696,"
+		  "\"physical_address_width\":46}", true },
+		{ " {\n \"version\" : 1 , \"format\" : \"mshvcpu-host\", \"vendor\": \"AMD\",\r\n"
+		  "\"offered\": {\"xsave\": \"0X1F\", \"bank1\": {\"enabled\": \"0x1\", \"known\": \"0xF\"},"
+		  " \"bank0\": \"0xffffffffffffffff\"}, \"name\": null, \"features\": null }\n", true },
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\",\"offered\":"
+		  "{\"bank0\":null,\"bank1\":null,\"xsave\":null,\"bank2\":\"0x5\"},\"source\":null,"
+		  "\"max_xsave_data_size\":4294967295,\"physical_address_width\":0}", true },
+		/* Shapes it leaves to the general path, which accepts them. */
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"name\":\"n\\u0041\",\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"extra\":[1,2],\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"name\":\"n\xc3\xa9\",\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		/* And shapes both refuse. */
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\"}}", false },
+		{ "{\"format\":\"mshvcpu-host\",\"version\":01,\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\",\"offered\":{\"bank0\":"
+		  "{\"enabled\":\"0x3\",\"known\":\"0x1\"},\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x10000000000000000\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}",
+		  false },
+		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}} x", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMENTS(cases); i++) {
+		const char *t = cases[i].text;
+		struct json_doc doc = { t, strlen(t), "rec", 1 };
+		struct mshvcpu_host fast, general;
+		struct mshvcpu_error err = { 0 };
+		int f, g;
+
+		memset(&fast, 0, sizeof(fast));
+		f = host_from_json_fast(t, strlen(t), "rec", &fast);
+		g = host_from_doc(&doc, &general, &err);
+		if (f != (cases[i].fast ? 0 : 1))
+			fail_msg("case %zu: fast path %s", i, f ? "stepped aside" : "took it");
+		if (f == 0) {
+			assert_int_equal(g, 0);
+			assert_memory_equal(&fast, &general, sizeof(fast));
+		}
+	}
+}
+
 int main(void)
 {
 	static const struct known_bug bugs[] = { { "", "" } };
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test(host_records_round_trip_exactly),
+		cmocka_unit_test(fast_path_agrees_with_the_general_path),
 		cmocka_unit_test(bad_host_records_are_refused),
 		cmocka_unit_test(defaults_fill_what_a_record_leaves_out),
 		cmocka_unit_test(errors_in_a_json_lines_stream_count_from_the_first_line),

@@ -82,6 +82,11 @@ enum mshvcpu_word {
 /* "bank0", "bank1", "bank2", "xsave"; NULL for an invalid word. */
 MSHVCPU_API const char *mshvcpu_word_name(enum mshvcpu_word word);
 MSHVCPU_API int mshvcpu_word_parse(const char *name, enum mshvcpu_word *word);
+/*
+ * A 64-bit hex word of @len bytes: an optional "0x"/"0X", then 1 to 16 hex
+ * digits of either case, nothing else. 0, or -EINVAL with *value untouched.
+ */
+MSHVCPU_API int mshvcpu_hex_word_parse(const char *text, size_t len, uint64_t *value);
 
 enum mshvcpu_vendor {
 	MSHVCPU_VENDOR_ANY,	/* vendor-neutral (e.g. psABI levels) */

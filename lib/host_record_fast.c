@@ -86,27 +86,8 @@ static bool is(const struct span *s, const char *lit)
 /* "0x" and 1 to 16 hex digits, as json_parse_u64() takes them. */
 static bool hex_u64(const struct span *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
-
-	if (s->n < 3 || s->n > 18 || s->s[0] != '0' || (s->s[1] != 'x' && s->s[1] != 'X'))
-		return false;
-	for (i = 2; i < s->n; i++) {
-		char ch = s->s[i];
-		unsigned int d;
-
-		if (ch >= '0' && ch <= '9')
-			d = (unsigned int)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			d = (unsigned int)(ch - 'a' + 10);
-		else if (ch >= 'A' && ch <= 'F')
-			d = (unsigned int)(ch - 'A' + 10);
-		else
-			return false;
-		v = v << 4 | d;
-	}
-	*out = v;
-	return true;
+	return s->n >= 2 && s->s[0] == '0' && (s->s[1] == 'x' || s->s[1] == 'X') &&
+	       mshvcpu_hex_word_parse(s->s, s->n, out) == 0;
 }
 
 /* A JSON integer in 0..@max without sign, fraction, exponent or leading zero. */

@@ -121,29 +121,10 @@ int json_doc_error(const struct json_doc *doc, struct mshvcpu_error *err,
 
 int json_parse_u64(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i, n;
-
+	/* In documents the prefix is required: "0x..." is how a u64 is written. */
 	if (!s || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return -EINVAL;
-	n = strlen(s + 2);
-	if (n == 0 || n > 16)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		int c = (unsigned char)s[2 + i], d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -EINVAL;
-		v = (v << 4) | (uint64_t)d;
-	}
-	*out = v;
-	return 0;
+	return mshvcpu_hex_word_parse(s, strlen(s), out);
 }
 
 struct json_object *json_new_u64(uint64_t v)

@@ -89,30 +89,6 @@ static void suggest_base(const char *typed, char *out, size_t len)
 		snprintf(out + used, len - used, "?)");
 }
 
-static int parse_hex_word(const struct token *t, uint64_t *out)
-{
-	char buf[24];
-	const char *p = buf;
-	size_t n;
-	char *end;
-
-	if (t->len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, t->text, t->len);
-	buf[t->len] = '\0';
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		p += 2;
-	n = strlen(p);
-	if (n == 0 || n > 16)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)p[i]))
-			return -EINVAL;
-	errno = 0;
-	*out = strtoull(p, &end, 16);
-	return (errno || *end) ? -EINVAL : 0;
-}
-
 static int parse_literal(const struct token *base, struct mshvcpu_featureset *set,
 			 struct mshvcpu_error *err)
 {
@@ -153,7 +129,7 @@ static int parse_literal(const struct token *base, struct mshvcpu_featureset *se
 	for (i = 1; i < nparts; i++) {
 		enum mshvcpu_word w = order[i - 1];
 
-		if (parse_hex_word(&parts[i], &set->enabled[w]))
+		if (mshvcpu_hex_word_parse(parts[i].text, parts[i].len, &set->enabled[w]))
 			return set_error_at(err, -EINVAL, SPEC, 1, parts[i].column,
 					    "'%.*s' is not a 64-bit hex word (%s)",
 					    (int)parts[i].len, parts[i].text,

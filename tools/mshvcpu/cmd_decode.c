@@ -27,24 +27,6 @@ static const char help[] =
 "  mshvcpu decode --revision linux-6.19 0x1005f9fffff7859f 0x8f10860063 0x3fff\n"
 "  mshvcpu decode --disabled --word xsave 0xfffffffffffffff8\n";
 
-static int parse_hex(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!*s)
-		return -EINVAL;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	if (!*s || strlen(s) > 16)
-		return -EINVAL;
-	for (const char *p = s; *p; p++)
-		if (!isxdigit((unsigned char)*p))
-			return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 16);
-	return errno || *end ? -EINVAL : 0;
-}
-
 struct decoded_word {
 	enum mshvcpu_word word;
 	uint64_t value;
@@ -166,7 +148,7 @@ int cmd_decode(struct cli *cli, int argc, char **argv)
 		if (nargs != 1)
 			return cli_usage(cli, "decode", "--word takes exactly one hex value");
 		words[0].word = (enum mshvcpu_word)single;
-		if (parse_hex(argv[optind], &words[0].value))
+		if (mshvcpu_hex_word_parse(argv[optind], strlen(argv[optind]), &words[0].value))
 			return cli_usage(cli, "decode", "'%s' is not a 64-bit hex word", argv[optind]);
 		nwords = 1;
 	} else if (nargs == 1 && strchr(argv[optind], ':')) {
@@ -190,7 +172,8 @@ int cmd_decode(struct cli *cli, int argc, char **argv)
 	} else if (nargs >= 3 && nargs <= 4) {
 		for (i = 0; i < (size_t)nargs; i++) {
 			words[i].word = positional[i];
-			if (parse_hex(argv[optind + (int)i], &words[i].value))
+			if (mshvcpu_hex_word_parse(argv[optind + (int)i], strlen(argv[optind + (int)i]),
+						   &words[i].value))
 				return cli_usage(cli, "decode", "'%s' is not a 64-bit hex word",
 						 argv[optind + (int)i]);
 		}

@@ -53,6 +53,9 @@ struct mshvcpu_feature {
 	uint64_t xsave_components;
 };
 
+/* utf8.c: offset of the first byte that is not well-formed UTF-8, or @n. */
+size_t utf8_invalid_at(const unsigned char *s, size_t n);
+
 /* catalogue.c */
 const struct mshvcpu_feature *catalogue_by_id(enum hv_feature_id id);
 size_t catalogue_index(const struct mshvcpu_feature *f);

@@ -47,6 +47,16 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 		}
 	}
 
+	if (doc->len >= 3 && memcmp(doc->text, "\xef\xbb\xbf", 3) == 0)
+		return set_error_at(err, -EINVAL, doc->source, doc->first_line ? doc->first_line : 1,
+				    1, "byte order mark at the start (JSON text must not have one)");
+	i = utf8_invalid_at((const unsigned char *)doc->text, doc->len);
+	if (i < doc->len) {
+		position(doc, i, &line, &column);
+		return set_error_at(err, -EINVAL, doc->source, line, column,
+				    "invalid UTF-8 (byte 0x%02x)", (unsigned char)doc->text[i]);
+	}
+
 	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
 	if (!tok)
 		return set_error(err, -ENOMEM, "out of memory");
@@ -166,6 +176,10 @@ int json_check_format(const struct json_doc *doc, struct json_object *root,
 	    !json_object_is_type(v, json_type_int))
 		return json_doc_error(doc, err, NULL, "version",
 				      "\"version\" must be an integer");
+	/* json-c saturates integers it cannot hold; do not quote the clamp. */
+	if (json_object_get_int64(v) == INT64_MAX || json_object_get_int64(v) == INT64_MIN)
+		return json_doc_error(doc, err, NULL, "version",
+				      "\"version\" is out of range (this library reads %d)", version);
 	if (json_object_get_int64(v) != version)
 		return json_doc_error(doc, err, NULL, "version",
 				      "unsupported %s version %lld (this library reads %d)",

@@ -273,7 +273,7 @@ static int read_dir(struct cli *cli, const char *cmd, const char *dir,
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, before = *count;
 	int ret = 0;
 
 	if (!d)
@@ -300,6 +300,10 @@ static int read_dir(struct cli *cli, const char *cmd, const char *dir,
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n && !ret; i++)
 		ret = read_one(cli, cmd, names[i], sink, count);
+	/* A directory the operator named but that held nothing is a mistake. */
+	if (!ret && *count == before)
+		ret = cli_fail(cli, EXIT_RUNTIME, cmd,
+			       "%s: no host records in the directory (*.json, *.jsonl)", dir);
 out:
 	for (i = 0; i < n; i++)
 		free(names[i]);

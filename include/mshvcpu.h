@@ -579,6 +579,24 @@ MSHVCPU_API void mshvcpu_compare(const struct mshvcpu_featureset *a,
 				 struct mshvcpu_comparison *out);
 
 /*
+ * Can a guest with @profile run where @host is offered? No vendor clash,
+ * and every feature @profile enables is known to be enabled on @host (a
+ * bit the host's source could not see counts as absent). The same answer
+ * as mshvcpu_compare() giving IDENTICAL or SUBSET with nothing uncertain,
+ * at the cost of a few instructions.
+ */
+MSHVCPU_API bool mshvcpu_runs_on(const struct mshvcpu_featureset *profile,
+				 const struct mshvcpu_featureset *host);
+/*
+ * mshvcpu_runs_on() over an array of @n hosts (a fleet kept in memory):
+ * the indexes of the hosts @profile runs on, in order, are stored in @out
+ * (room for @n); returns how many. Runs at close to memory bandwidth.
+ */
+MSHVCPU_API size_t mshvcpu_scan_runs_on(const struct mshvcpu_featureset *profile,
+					const struct mshvcpu_featureset *hosts, size_t n,
+					size_t *out);
+
+/*
  * Baseline: the features every input has. Feed any number of sets; memory
  * use does not grow with their count.
  */

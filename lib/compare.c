@@ -73,6 +73,45 @@ void mshvcpu_compare(const struct mshvcpu_featureset *a,
 		out->relation = MSHVCPU_IDENTICAL;
 }
 
+/* Enabled in @profile but not known enabled on @host, over all words. */
+static inline uint64_t lacking(const struct mshvcpu_featureset *profile,
+			       const struct mshvcpu_featureset *host)
+{
+	uint64_t bad = 0;
+	unsigned int w;
+
+	for (w = 0; w < MSHVCPU_WORD_COUNT; w++)
+		bad |= profile->enabled[w] & ~(host->known[w] & host->enabled[w]);
+	return bad;
+}
+
+bool mshvcpu_runs_on(const struct mshvcpu_featureset *profile,
+		     const struct mshvcpu_featureset *host)
+{
+	return !vendors_clash(profile->vendor, host->vendor) && !lacking(profile, host);
+}
+
+size_t mshvcpu_scan_runs_on(const struct mshvcpu_featureset *profile,
+			    const struct mshvcpu_featureset *hosts, size_t n, size_t *out)
+{
+	const enum mshvcpu_vendor pv = profile->vendor;
+	size_t i, found = 0;
+
+	/*
+	 * No branch per host: the index is always stored and the count moves
+	 * on a match, so the loop streams through the array.
+	 */
+	for (i = 0; i < n; i++) {
+		const struct mshvcpu_featureset *h = &hosts[i];
+		bool clash = pv != MSHVCPU_VENDOR_ANY && h->vendor != pv &&
+			     h->vendor != MSHVCPU_VENDOR_ANY;
+
+		out[found] = i;
+		found += !lacking(profile, h) & !clash;
+	}
+	return found;
+}
+
 void mshvcpu_baseline_init(struct mshvcpu_baseline *b)
 {
 	memset(b, 0, sizeof(*b));

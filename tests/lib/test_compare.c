@@ -268,11 +268,63 @@ static void migration_refuses_other_vendor_small_xsave_and_unverified_features(v
 	assert_true(has_msr(&r, 0x1cc));	/* FRED_RSP0 */
 }
 
+/*
+ * mshvcpu_runs_on() is compare's IDENTICAL/SUBSET with nothing uncertain;
+ * the array scan returns exactly the hosts it says yes to, in order.
+ */
+static void runs_on_and_the_fleet_scan_agree_with_compare(void **state)
+{
+	struct mshvcpu_featureset profile, hosts[7];
+	size_t idx[7], n, i, k = 0;
+
+	(void)state;
+	mshvcpu_featureset_init(&profile, MSHVCPU_VENDOR_ANY);
+	profile.enabled[MSHVCPU_WORD_BANK0] = 0x5;
+	profile.enabled[MSHVCPU_WORD_XSAVE] = 0x1;
+	for (i = 0; i < N_ELEMENTS(hosts); i++) {
+		mshvcpu_featureset_init(&hosts[i], MSHVCPU_VENDOR_INTEL);
+		hosts[i].enabled[MSHVCPU_WORD_BANK0] = 0xf;
+		hosts[i].enabled[MSHVCPU_WORD_XSAVE] = 0x3;
+	}
+	hosts[1].enabled[MSHVCPU_WORD_BANK0] = 0xb;	/* lacks bit 2 */
+	hosts[2].known[MSHVCPU_WORD_XSAVE] = ~1ULL;	/* bit 0 unknown: not assumed */
+	hosts[2].enabled[MSHVCPU_WORD_XSAVE] = 0x2;
+	hosts[3].vendor = MSHVCPU_VENDOR_AMD;		/* fine for a neutral profile */
+	hosts[4].vendor = MSHVCPU_VENDOR_ANY;
+	hosts[5].enabled[MSHVCPU_WORD_BANK2] = ~0ULL;	/* more is fine */
+	hosts[6].enabled[MSHVCPU_WORD_XSAVE] = 0;
+
+	for (unsigned int pass = 0; pass < 2; pass++) {
+		k = 0;
+		n = mshvcpu_scan_runs_on(&profile, hosts, N_ELEMENTS(hosts), idx);
+		for (i = 0; i < N_ELEMENTS(hosts); i++) {
+			struct mshvcpu_comparison c;
+			bool want;
+
+			mshvcpu_compare(&profile, &hosts[i], &c);
+			want = c.relation == MSHVCPU_IDENTICAL || c.relation == MSHVCPU_SUBSET;
+			for (unsigned int w = 0; w < MSHVCPU_WORD_COUNT; w++)
+				want = want && !c.uncertain_a.enabled[w];
+			assert_int_equal(mshvcpu_runs_on(&profile, &hosts[i]), want);
+			if (want) {
+				assert_true(k < n);
+				assert_int_equal(idx[k++], i);
+			}
+		}
+		assert_int_equal(k, n);
+		/* An Intel profile: the AMD host drops out, the vendor-neutral one stays. */
+		profile.vendor = MSHVCPU_VENDOR_INTEL;
+	}
+	assert_int_equal(n, 3);	/* hosts 0, 4, 5 */
+	assert_int_equal(mshvcpu_scan_runs_on(&profile, hosts, 0, idx), 0);
+}
+
 int main(void)
 {
 	static const struct known_bug bugs[] = { { "", "" } };
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test(compare_classifies_the_four_relations),
+		cmocka_unit_test(runs_on_and_the_fleet_scan_agree_with_compare),
 		cmocka_unit_test(compare_names_the_features_on_each_side),
 		cmocka_unit_test(whp_skylake_offers_a_subset_of_mshv_skylake),
 		cmocka_unit_test(vendors_that_differ_are_incompatible),

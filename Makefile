@@ -8,7 +8,7 @@ DESTDIR     ?=
 PREFIX      ?= /usr/local
 MESON_TEST   = $(MESON) test --print-errorlogs --num-processes 2
 
-.PHONY: all check check-quick demo install deps clean
+.PHONY: all check check-quick demo install deps clean fuzz bench
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -44,8 +44,16 @@ check-quick: all
 demo: all
 	build-aux/demo.sh $(BUILD)
 
+# libFuzzer targets (clang, ASan+UBSan) in build-fuzz/; FUZZ_TIME seconds each.
+fuzz:
+	build-aux/fuzz.sh
+
+# Benchmarks: tables with the machine, the sizes and the ratios (doc/PERFORMANCE.md).
+bench: all
+	$(MESON) test -C $(BUILD) --benchmark --verbose --num-processes 1
+
 install: all
 	DESTDIR=$(DESTDIR) $(MESON) install -C $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz build-tsan

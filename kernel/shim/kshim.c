@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -151,27 +152,63 @@ void *memchr_inv(const void *start, int c, size_t bytes)
 	return NULL;
 }
 
+/*
+ * User pointers are addresses, not C objects (NULL and unmapped ones
+ * included): all arithmetic on them is done on uintptr_t.
+ */
+
 /* How many of @n bytes at @uaddr lie below the injected fault boundary. */
 static size_t accessible(const void *uaddr, size_t n)
 {
-	const char *from = current_kshim ? current_kshim->fault_from : NULL;
-	const char *a = uaddr;
+	uintptr_t from = current_kshim ? (uintptr_t)current_kshim->fault_from : 0;
+	uintptr_t a = (uintptr_t)uaddr;
 
+	if (a + n < a)			/* wraps around the address space */
+		n = UINTPTR_MAX - a;
 	if (!from || a + n <= from)
 		return n;
 	return a >= from ? 0 : (size_t)(from - a);
 }
 
+/*
+ * Our own pid for process_vm_*: getpid() is a system call each time, and
+ * a create makes dozens of copies. A forked child learns its own.
+ */
+static _Atomic pid_t self_pid;
+
+static void forget_pid(void)
+{
+	atomic_store_explicit(&self_pid, 0, memory_order_relaxed);
+}
+
+static void watch_forks(void)
+{
+	pthread_atfork(NULL, NULL, forget_pid);
+}
+
+static pid_t own_pid(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pid_t pid = atomic_load_explicit(&self_pid, memory_order_relaxed);
+
+	if (!pid) {
+		pthread_once(&once, watch_forks);
+		pid = getpid();
+		atomic_store_explicit(&self_pid, pid, memory_order_relaxed);
+	}
+	return pid;
+}
+
 /* Copy through the kernel's view of our own memory: faults, not crashes. */
-static size_t vm_copy(void *local, const void *remote, size_t n, bool to_user)
+static size_t vm_copy(void *local, uintptr_t remote, size_t n, bool to_user)
 {
 	size_t done = 0;
 
 	while (done < n) {
 		struct iovec l = { (char *)local + done, n - done };
-		struct iovec r = { (char *)remote + done, n - done };
-		ssize_t got = to_user ? process_vm_writev(getpid(), &l, 1, &r, 1, 0)
-				      : process_vm_readv(getpid(), &l, 1, &r, 1, 0);
+		struct iovec r = { (void *)(remote + done), n - done };
+		ssize_t got = to_user ? process_vm_writev(own_pid(), &l, 1, &r, 1, 0)
+				      : process_vm_readv(own_pid(), &l, 1, &r, 1, 0);
 
 		if (got <= 0) {
 			if (got < 0 && errno == EINTR)
@@ -197,8 +234,9 @@ unsigned long copy_from_user(void *to, const void *from, unsigned long n)
 		current_kshim->copy_hook(current_kshim->copy_hook_ctx, current_copy, from, n);
 	current_copy++;
 	ok = accessible(from, n);
-	done = vm_copy(to, from, ok, false);
-	memcpy(to, from, done);
+	done = vm_copy(to, (uintptr_t)from, ok, false);
+	if (done)
+		memcpy(to, from, done);
 	/* Like the kernel, the bytes not copied are zeroed. */
 	if (done < n)
 		memset((char *)to + done, 0, n - done);
@@ -208,9 +246,10 @@ unsigned long copy_from_user(void *to, const void *from, unsigned long n)
 unsigned long copy_to_user(void *to, const void *from, unsigned long n)
 {
 	size_t ok = accessible(to, n);
-	size_t done = vm_copy((void *)from, to, ok, true);
+	size_t done = vm_copy((void *)from, (uintptr_t)to, ok, true);
 
-	memcpy(to, from, done);
+	if (done)
+		memcpy(to, from, done);
 	return n - done;
 }
 

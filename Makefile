@@ -49,7 +49,9 @@ fuzz:
 	build-aux/fuzz.sh
 
 # Benchmarks: tables with the machine, the sizes and the ratios (doc/PERFORMANCE.md).
+# libvirt's baseline is the comparison point: installed when we can (root).
 bench: all
+	-@build-aux/install-deps.sh libvirt-clients libvirt-daemon
 	$(MESON) test -C $(BUILD) --benchmark --verbose --num-processes 1
 
 install: all

@@ -3,6 +3,7 @@
 
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
+BUILD_TSAN  ?= build-tsan
 MESON       ?= meson
 DESTDIR     ?=
 PREFIX      ?= /usr/local
@@ -25,15 +26,24 @@ $(BUILD_ASAN)/build.ninja: | deps
 		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all \
 		-Dbuildtype=debug
 
-# Every test: plain build, then under valgrind, then the sanitizer build.
-check: all $(BUILD_ASAN)/build.ninja
+# ThreadSanitizer, for the multi-threaded tests (suite threads).
+$(BUILD_TSAN)/build.ninja: | deps
+	$(MESON) setup $(BUILD_TSAN) -Db_sanitize=thread -Db_lundef=false \
+		-Dbuildtype=debugoptimized
+
+# Every test: plain build, then under valgrind, then the sanitizer builds
+# (ASan+UBSan: everything, fuzz corpora included; TSan: suite threads).
+check: all $(BUILD_ASAN)/build.ninja $(BUILD_TSAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
-	@rm -f $(BUILD)/meson-logs/testlog*.json $(BUILD_ASAN)/meson-logs/testlog*.json
+	ninja -C $(BUILD_TSAN)
+	@rm -f $(BUILD)/meson-logs/testlog*.json $(BUILD_ASAN)/meson-logs/testlog*.json \
+		$(BUILD_TSAN)/meson-logs/testlog*.json
 	@status=0; \
 	$(MESON_TEST) -C $(BUILD) || status=1; \
 	$(MESON_TEST) -C $(BUILD) --setup=valgrind --suite valgrind || status=1; \
 	$(MESON_TEST) -C $(BUILD_ASAN) --no-suite noasan || status=1; \
-	python3 build-aux/test-summary.py --status $$status $(BUILD) $(BUILD_ASAN); \
+	$(MESON_TEST) -C $(BUILD_TSAN) --suite threads || status=1; \
+	python3 build-aux/test-summary.py --status $$status $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN); \
 	exit $$status
 
 # Plain build only: the quick loop while developing.
@@ -58,4 +68,4 @@ install: all
 	DESTDIR=$(DESTDIR) $(MESON) install -C $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz build-tsan
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) build-fuzz

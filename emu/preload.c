@@ -249,15 +249,23 @@ static bool is_mshv_path(int dirfd, const char *path)
 	return false;
 }
 
-/* Caller holds the lock: a real descriptor standing for @kfd. */
-static int install(int kfd, enum emu_kind kind, bool cloexec)
+/* A real descriptor to stand for a driver descriptor of @kind. */
+static int reserve(enum emu_kind kind, bool cloexec)
 {
 	const char *name = kind == EMU_DEV ? MEMFD_DEV :
 			   kind == EMU_PARTITION ? MEMFD_PARTITION : MEMFD_VP;
 	int fd = memfd_create(name, cloexec ? MFD_CLOEXEC : 0);
 
+	return fd < 0 ? -errno : fd;
+}
+
+/* Caller holds the lock: a real descriptor standing for @kfd. */
+static int install(int kfd, enum emu_kind kind, bool cloexec)
+{
+	int fd = reserve(kind, cloexec);
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (set_entry(fd, kfd, kind)) {
 		REAL(close)(fd);
 		return -ENOMEM;
@@ -454,16 +462,34 @@ EMU_EXPORT int ioctl(int fd, unsigned long request, ...)
 		return -1;
 	}
 	kfd = e->kfd;
-	ret = kshim_ioctl(sim_kshim(emu.sim), kfd, (unsigned int)request, (unsigned long)arg);
-	if (ret >= 0 && ((e->kind == EMU_DEV && request == MSHV_CREATE_PARTITION) ||
-			 (e->kind == EMU_PARTITION && request == MSHV_CREATE_VP))) {
-		/* The driver made a descriptor: give the program a real one for it. */
+	if ((e->kind == EMU_DEV && request == MSHV_CREATE_PARTITION) ||
+	    (e->kind == EMU_PARTITION && request == MSHV_CREATE_VP)) {
+		/*
+		 * The driver makes a descriptor: the program's real one is
+		 * reserved first, so that at EMFILE nothing is created at all
+		 * (a VP, once created, could not be created again).
+		 */
 		enum emu_kind kind = e->kind == EMU_DEV ? EMU_PARTITION : EMU_VP;
 
-		newfd = install((int)ret, kind, true);
-		if (newfd < 0)
+		newfd = reserve(kind, true);
+		if (newfd < 0) {
+			unlock();
+			errno = -newfd;
+			return -1;
+		}
+		ret = kshim_ioctl(sim_kshim(emu.sim), kfd, (unsigned int)request,
+				  (unsigned long)arg);
+		if (ret >= 0 && set_entry(newfd, (int)ret, kind)) {
 			kshim_close(sim_kshim(emu.sim), (int)ret);
-		ret = newfd;
+			ret = -ENOMEM;
+		}
+		if (ret < 0)
+			REAL(close)(newfd);
+		else
+			ret = newfd;
+	} else {
+		ret = kshim_ioctl(sim_kshim(emu.sim), kfd, (unsigned int)request,
+				  (unsigned long)arg);
 	}
 	unlock();
 	if (ret < 0) {

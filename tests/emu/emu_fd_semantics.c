@@ -23,20 +23,7 @@
 
 #include <linux/mshv.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (cond) {                                                   \
-			printf("ok - " __VA_ARGS__);                          \
-		} else {                                                      \
-			printf("not ok - " __VA_ARGS__);                      \
-			printf("#   %s:%d: %s (errno %s)\n", __FILE__, __LINE__, \
-			       #cond, strerror(errno));                       \
-			failures++;                                           \
-		}                                                             \
-		putchar('\n');                                                \
-	} while (0)
+#include "emu_check.h"
 
 static char trace_path[256];
 

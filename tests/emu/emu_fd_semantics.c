@@ -23,7 +23,7 @@
 
 #include <linux/mshv.h>
 
-#include "emu_check.h"
+#include "emu_test.h"
 
 static char trace_path[256];
 
@@ -61,7 +61,7 @@ static int after_exec(int dev, int part)
 	close(p);
 	CHECK(close(part) == 0, "the stale descriptor closes");
 	CHECK(close(dev) == 0, "the device descriptor closes");
-	return failures ? 1 : 0;
+	return check_failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -163,6 +163,6 @@ int main(int argc, char **argv)
 	}
 	close(dev);
 	unlink(trace_path);
-	printf("%s\n", failures ? "FAILED" : "PASSED");
-	return failures ? 1 : 0;
+	printf("%s\n", check_failures ? "FAILED" : "PASSED");
+	return check_failures ? 1 : 0;
 }

@@ -21,23 +21,9 @@
 
 #include <linux/mshv.h>
 
-#include "emu_check.h"
+#include "emu_test.h"
 
 static char trace_path[] = "/tmp/mshvcpu-rlimit-trace-XXXXXX";
-
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;
-}
 
 /*
  * The RLIMIT_NOFILE that leaves exactly @free descriptors to hand out:
@@ -148,6 +134,6 @@ int main(void)
 	CHECK(traced("create_vp", "0x0000") == 2, "two VPs created, none twice");
 	CHECK(open_fds() == before, "descriptors: %d before, %d after", before, open_fds());
 	unlink(trace_path);
-	printf("%s\n", failures ? "FAILED" : "PASSED");
-	return failures ? 1 : 0;
+	printf("%s\n", check_failures ? "FAILED" : "PASSED");
+	return check_failures ? 1 : 0;
 }

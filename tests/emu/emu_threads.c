@@ -17,24 +17,12 @@
 
 #include <linux/mshv.h>
 
+#include "emu_test.h"
+
 #define THREADS 8
 #define CYCLES 1000
 
 static int dev;
-
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;	/* the directory's own descriptor */
-}
 
 static void *cycle(void *arg)
 {

@@ -23,8 +23,7 @@
 #include <hyperv/hv_status.h>
 
 #include "fuzz.h"
-#include "hv.h"
-#include "kshim.h"
+#include "fuzz_machine.h"
 
 #define MSHV_CREATE_PARTITION	0x4010B800U
 #define V1_SIZE			16
@@ -56,37 +55,19 @@ static const struct {
 	{ HV_STATUS_CPUID_FEATURE_VALIDATION_ERROR, EIO },
 };
 
-struct machine {
-	struct hv *hv;
-	struct kshim *k;
-	int dev;
-	uint64_t last_id;	/* ids are handed out in increasing order */
-};
+static struct fuzz_machine machines[KSHIM_ABI_COUNT];
+static uint64_t last_id[KSHIM_ABI_COUNT];	/* ids are handed out in increasing order */
 
-static struct machine machines[KSHIM_ABI_COUNT];
-
-static struct machine *machine(enum kshim_abi abi)
+static struct fuzz_machine *machine(enum kshim_abi abi)
 {
-	struct machine *m = &machines[abi];
+	const struct hv_host_config c = {
+		.arch = TEST_NONX86 ? HV_ARCH_ARM64 : HV_ARCH_X86_64,
+		.vendor = TEST_NONX86 ? HV_PROCESSOR_VENDOR_ARM : HV_PROCESSOR_VENDOR_INTEL,
+		/* Offers nothing: no mask breaks a dependency, every value lands. */
+	};
 
-	if (!m->hv) {
-		struct hv_host_config c = {
-			.arch = TEST_NONX86 ? HV_ARCH_ARM64 : HV_ARCH_X86_64,
-			.vendor = TEST_NONX86 ? HV_PROCESSOR_VENDOR_ARM : HV_PROCESSOR_VENDOR_INTEL,
-			/* Offers nothing: no mask breaks a dependency, every value lands. */
-		};
-		struct kshim_config kc = { .abi = abi };
-
-		if (hv_create(&c, &m->hv))
-			abort();
-		kc.hv = m->hv;
-		if (kshim_create(&kc, &m->k))
-			abort();
-		m->dev = kshim_open_dev(m->k);
-		if (m->dev < 0)
-			abort();
-	}
-	return m;
+	fuzz_machine_up(&machines[abi], &c, abi);
+	return &machines[abi];
 }
 
 static uint64_t get64(const uint8_t *b, size_t off)
@@ -173,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t readable = readable_sel >= 0x80 ? V2_SIZE : readable_sel % (V2_SIZE + 1);
 	uint8_t first[V2_SIZE], second[V2_SIZE];
 	static uint8_t user[V2_SIZE];
-	struct machine *m = machine(abi);
+	struct fuzz_machine *m = machine(abi);
 	struct rewrite rw = { user, NULL };
 	int injected_err = 0;
 	struct expect e;
@@ -213,10 +194,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(ret >= 0, "abi %d: returned %ld, expected a descriptor", abi, ret);
 		FUZZ_CHECK(hv_partition_count(m->hv) == 1, "%zu partitions",
 			   hv_partition_count(m->hv));
-		for (id = m->last_id + 1; id <= m->last_id + 4096 && !found; id++)
+		for (id = last_id[abi] + 1; id <= last_id[abi] + 4096 && !found; id++)
 			found = hv_partition_get_info(m->hv, id, &info) == 0;
 		FUZZ_CHECK(found, "the new partition is not in the model");
-		m->last_id = info.id;
+		last_id[abi] = info.id;
 		FUZZ_CHECK(info.creation_flags == e.creation_flags,
 			   "creation flags 0x%llx, expected 0x%llx",
 			   (unsigned long long)info.creation_flags,

@@ -30,8 +30,7 @@
 #include <linux/mshv.h>
 
 #include "fuzz.h"
-#include "hv.h"
-#include "kshim.h"
+#include "fuzz_machine.h"
 
 #define MAX_OPS		48
 #define MAX_FDS		16
@@ -49,13 +48,7 @@ static const uint16_t other_calls[] = {
 	HVCALL_DELETE_PARTITION, HVCALL_DEPOSIT_MEMORY, HVCALL_CREATE_VP, 0, 0xffff,
 };
 
-struct machine {
-	struct hv *hv;
-	struct kshim *k;
-	int dev;
-};
-
-static struct machine machines[KSHIM_ABI_COUNT];
+static struct fuzz_machine machines[KSHIM_ABI_COUNT];
 static uint8_t *unmapped;	/* a page never mapped */
 
 /*
@@ -67,9 +60,9 @@ static _Alignas(4096) uint8_t out_buf[2 * HV_HYP_PAGE_SIZE];
 static _Alignas(4096) uint8_t scratch[2 * HV_HYP_PAGE_SIZE];
 static struct mshv_root_hvcall call_args;
 
-static struct machine *machine(enum kshim_abi abi)
+static struct fuzz_machine *machine(enum kshim_abi abi)
 {
-	struct machine *m = &machines[abi];
+	struct hv_host_config c = { .arch = HV_ARCH_X86_64, .vendor = HV_PROCESSOR_VENDOR_INTEL };
 
 	if (!unmapped) {
 		long page = sysconf(_SC_PAGESIZE);
@@ -78,22 +71,9 @@ static struct machine *machine(enum kshim_abi abi)
 		if (unmapped == MAP_FAILED || munmap(unmapped, (size_t)page))
 			abort();
 	}
-	if (!m->hv) {
-		struct hv_host_config c = { .arch = HV_ARCH_X86_64,
-					    .vendor = HV_PROCESSOR_VENDOR_INTEL };
-		struct kshim_config kc = { .abi = abi };
-
-		memcpy(c.offered, offer, sizeof(offer));
-		if (hv_create(&c, &m->hv))
-			abort();
-		kc.hv = m->hv;
-		if (kshim_create(&kc, &m->k))
-			abort();
-		m->dev = kshim_open_dev(m->k);
-		if (m->dev < 0)
-			abort();
-	}
-	return m;
+	memcpy(c.offered, offer, sizeof(offer));
+	fuzz_machine_up(&machines[abi], &c, abi);
+	return &machines[abi];
 }
 
 /* A user pointer for an ioctl, chosen by the input. */
@@ -120,7 +100,7 @@ static bool allowed(const uint16_t *list, size_t n, uint16_t code)
 }
 
 struct session {
-	struct machine *m;
+	struct fuzz_machine *m;
 	enum kshim_abi abi;
 	int fds[MAX_FDS];
 	size_t nfds;

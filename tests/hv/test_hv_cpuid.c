@@ -22,11 +22,10 @@
 #include <hyperv/hv_status.h>
 
 #include "hv.h"
+#include "hv_test.h"
 
 enum { B0, B1, B2, XS };
 enum { EAX, EBX, ECX, EDX };
-
-static _Alignas(4096) uint8_t in[HV_HYP_PAGE_SIZE], out[HV_HYP_PAGE_SIZE];
 
 /*
  * Recorded offers (reference section 7) with the bits this test needs
@@ -103,11 +102,6 @@ static struct hv *host(uint32_t vendor, const uint64_t *words)
 	return hv;
 }
 
-static uint16_t call(struct hv *hv, uint64_t control)
-{
-	return hv_hypercall(hv, control, in, out) & 0xffff;
-}
-
 static void simple(struct hv *hv, uint16_t code, uint64_t id)
 {
 	memset(in, 0, sizeof(in));
@@ -162,17 +156,6 @@ static unsigned int seen(struct hv *hv, uint64_t id, const struct cpuid_row *r)
 	uint32_t regs[4] = { v.eax, v.ebx, v.ecx, v.edx };
 
 	return regs[r->reg] >> r->reg_bit & 1;
-}
-
-static uint64_t get_prop(struct hv *hv, uint64_t id, uint32_t code)
-{
-	struct hv_input_get_partition_property *p = (void *)in;
-
-	memset(in, 0, sizeof(in));
-	p->partition_id = id;
-	p->property_code = code;
-	assert_int_equal(call(hv, HVCALL_GET_PARTITION_PROPERTY), HV_STATUS_SUCCESS);
-	return ((struct hv_output_get_partition_property *)out)->property_value;
 }
 
 /* Each row shows with nothing disabled and is gone with only it disabled. */

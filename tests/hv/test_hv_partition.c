@@ -16,12 +16,11 @@
 #include <hyperv/hv_status.h>
 
 #include "hv.h"
+#include "hv_test.h"
 
 /* Recorded Azure Ice Lake-SP offer (reference section 7). */
 static const uint64_t icx[4] = { 0x2e2a8bfffff7859fULL, 0x000100ae000000f1ULL, 0,
 				 0x7fffdfULL };
-
-static _Alignas(4096) uint8_t in[HV_HYP_PAGE_SIZE], out[HV_HYP_PAGE_SIZE];
 
 static struct hv *icx_host(void)
 {
@@ -32,11 +31,6 @@ static struct hv *icx_host(void)
 	memcpy(c.offered, icx, sizeof(icx));
 	assert_int_equal(hv_create(&c, &hv), 0);
 	return hv;
-}
-
-static uint16_t call(struct hv *hv, uint64_t control)
-{
-	return hv_hypercall(hv, control, in, out) & 0xffff;
 }
 
 static uint16_t create(struct hv *hv, uint64_t b0, uint64_t b1, uint64_t xs, uint64_t *id)
@@ -71,17 +65,6 @@ static uint16_t set_prop(struct hv *hv, uint64_t id, uint32_t code, uint64_t val
 	p->property_code = code;
 	p->property_value = value;
 	return call(hv, HVCALL_SET_PARTITION_PROPERTY);
-}
-
-static uint64_t get_prop(struct hv *hv, uint64_t id, uint32_t code)
-{
-	struct hv_input_get_partition_property *p = (void *)in;
-
-	memset(in, 0, sizeof(in));
-	p->partition_id = id;
-	p->property_code = code;
-	assert_int_equal(call(hv, HVCALL_GET_PARTITION_PROPERTY), HV_STATUS_SUCCESS);
-	return ((struct hv_output_get_partition_property *)out)->property_value;
 }
 
 static void state_machine_and_early_property_window(void **state)

@@ -29,6 +29,16 @@ struct pages {
 	_Alignas(4096) uint8_t out[HV_HYP_PAGE_SIZE];
 };
 
+/* Hypercall pages are page-aligned (calloc does not promise that). */
+static struct pages *new_pages(void)
+{
+	struct pages *pg = aligned_alloc(4096, sizeof(*pg));
+
+	if (pg)
+		memset(pg, 0, sizeof(*pg));
+	return pg;
+}
+
 static struct hv *a_host(void)
 {
 	struct hv_host_config c = { .arch = HV_ARCH_X86_64,
@@ -96,7 +106,7 @@ static void lines_follow_the_schema(void **state)
 	const uint64_t disabled[3] = { 0x8000000000000001ULL, 0xe000000000000000ULL,
 				       0xffffff0000000008ULL };
 	const uint64_t none[3] = { 0 };
-	struct pages *pg = calloc(1, sizeof(*pg));
+	struct pages *pg = new_pages();
 	struct hv *hv = a_host();
 	char *path = temp_path();
 	struct trace t;
@@ -189,7 +199,7 @@ struct worker {
 static void *cycle(void *arg)
 {
 	struct worker *w = arg;
-	struct pages *pg = calloc(1, sizeof(*pg));
+	struct pages *pg = new_pages();
 	unsigned int i;
 
 	if (!pg) {

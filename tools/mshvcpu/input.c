@@ -297,7 +297,8 @@ static int read_dir(struct cli *cli, const char *cmd, const char *dir,
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n && !ret; i++)
 		ret = read_one(cli, cmd, names[i], sink, count);
 	/* A directory the operator named but that held nothing is a mistake. */

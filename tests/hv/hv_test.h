@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the model's tests share: one pair of hypercall pages, issuing a
+ * hypercall on them, and reading a partition property (which must succeed).
+ */
+#ifndef MSHVCPU_TESTS_HV_TEST_H
+#define MSHVCPU_TESTS_HV_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <hyperv/hv_hypercall.h>
+#include <hyperv/hv_status.h>
+
+#include "hv.h"
+
+static _Alignas(4096) uint8_t in[HV_HYP_PAGE_SIZE], out[HV_HYP_PAGE_SIZE];
+
+/* The status of the hypercall @control with the pages above. */
+static inline uint16_t call(struct hv *hv, uint64_t control)
+{
+	return hv_hypercall(hv, control, in, out) & 0xffff;
+}
+
+static inline uint64_t get_prop(struct hv *hv, uint64_t id, uint32_t code)
+{
+	struct hv_input_get_partition_property *p = (void *)in;
+
+	memset(in, 0, sizeof(in));
+	p->partition_id = id;
+	p->property_code = code;
+	assert_int_equal(call(hv, HVCALL_GET_PARTITION_PROPERTY), HV_STATUS_SUCCESS);
+	return ((struct hv_output_get_partition_property *)out)->property_value;
+}
+
+#endif

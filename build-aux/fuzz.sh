@@ -4,7 +4,7 @@
 # executions, executions per second, corpus size and findings.
 #
 #   FUZZ_TIME=seconds per target (default 60)   FUZZ_RUNS=stop after N executions
-#   FUZZ_TARGETS="spec json" (default: all)      FUZZ_JOBS (unused: one core each, in turn)
+#   FUZZ_TARGETS="spec json" (default: all)      targets run one after another
 #
 # Each target starts from its seed corpus (tests/fuzz/corpus/<name>) plus
 # what earlier runs found (build-fuzz/corpus/<target>, kept between runs).

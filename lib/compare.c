@@ -102,12 +102,8 @@ size_t mshvcpu_scan_runs_on(const struct mshvcpu_featureset *profile,
 	 * on a match, so the loop streams through the array.
 	 */
 	for (i = 0; i < n; i++) {
-		const struct mshvcpu_featureset *h = &hosts[i];
-		bool clash = pv != MSHVCPU_VENDOR_ANY && h->vendor != pv &&
-			     h->vendor != MSHVCPU_VENDOR_ANY;
-
 		out[found] = i;
-		found += !lacking(profile, h) & !clash;
+		found += !lacking(profile, &hosts[i]) & !vendors_clash(pv, hosts[i].vendor);
 	}
 	return found;
 }

@@ -36,3 +36,10 @@ int mshvcpu_hex_word_parse(const char *text, size_t len, uint64_t *value)
 	*value = v;
 	return 0;
 }
+
+int hex_word_parse_prefixed(const char *text, size_t len, uint64_t *value)
+{
+	if (!text || len < 2 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X'))
+		return -EINVAL;
+	return mshvcpu_hex_word_parse(text, len, value);
+}

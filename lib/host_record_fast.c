@@ -86,8 +86,7 @@ static bool is(const struct span *s, const char *lit)
 /* "0x" and 1 to 16 hex digits, as json_parse_u64() takes them. */
 static bool hex_u64(const struct span *s, uint64_t *out)
 {
-	return s->n >= 2 && s->s[0] == '0' && (s->s[1] == 'x' || s->s[1] == 'X') &&
-	       mshvcpu_hex_word_parse(s->s, s->n, out) == 0;
+	return hex_word_parse_prefixed(s->s, s->n, out) == 0;
 }
 
 /* A JSON integer in 0..@max without sign, fraction, exponent or leading zero. */

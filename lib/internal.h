@@ -53,6 +53,9 @@ struct mshvcpu_feature {
 	uint64_t xsave_components;
 };
 
+/* hexword.c: as mshvcpu_hex_word_parse(), "0x" required (how documents write u64s). */
+int hex_word_parse_prefixed(const char *text, size_t len, uint64_t *value);
+
 /* utf8.c: offset of the first byte that is not well-formed UTF-8, or @n. */
 size_t utf8_invalid_at(const unsigned char *s, size_t n);
 

@@ -131,10 +131,7 @@ int json_doc_error(const struct json_doc *doc, struct mshvcpu_error *err,
 
 int json_parse_u64(const char *s, uint64_t *out)
 {
-	/* In documents the prefix is required: "0x..." is how a u64 is written. */
-	if (!s || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return -EINVAL;
-	return mshvcpu_hex_word_parse(s, strlen(s), out);
+	return s ? hex_word_parse_prefixed(s, strlen(s), out) : -EINVAL;
 }
 
 struct json_object *json_new_u64(uint64_t v)

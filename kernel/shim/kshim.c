@@ -80,6 +80,8 @@ struct kshim {
 	unsigned int nfds;
 	kshim_copy_hook_fn copy_hook;
 	void *copy_hook_ctx;
+	kshim_hypercall_hook_fn hypercall_hook;
+	void *hypercall_hook_ctx;
 	const void *fault_from;
 };
 
@@ -292,7 +294,11 @@ void kshim_printk(const char *level, const char *fmt, ...)
 
 uint64_t hv_do_hypercall(uint64_t control, void *input, void *output)
 {
-	return hv_hypercall(current_kshim->hv, control, input, output);
+	struct kshim *k = current_kshim;
+
+	if (k->hypercall_hook)
+		k->hypercall_hook(k->hypercall_hook_ctx, control, input);
+	return hv_hypercall(k->hv, control, input, output);
 }
 
 uint64_t hv_do_fast_hypercall8(uint16_t code, uint64_t input)
@@ -300,7 +306,7 @@ uint64_t hv_do_fast_hypercall8(uint16_t code, uint64_t input)
 	/* Register input on hardware; the model reads pages. */
 	uint64_t page[HV_HYP_PAGE_SIZE / sizeof(uint64_t)] = { input };
 
-	return hv_hypercall(current_kshim->hv, code, page, NULL);
+	return hv_do_hypercall(code, page, NULL);
 }
 
 /* --- descriptors -------------------------------------------------------- */
@@ -572,5 +578,13 @@ void kshim_set_fault_from(struct kshim *k, const void *from)
 {
 	pthread_mutex_lock(&k->lock);
 	k->fault_from = from;
+	pthread_mutex_unlock(&k->lock);
+}
+
+void kshim_set_hypercall_hook(struct kshim *k, kshim_hypercall_hook_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&k->lock);
+	k->hypercall_hook = fn;
+	k->hypercall_hook_ctx = ctx;
 	pthread_mutex_unlock(&k->lock);
 }

@@ -12,6 +12,7 @@
 #define MSHVCPU_KSHIM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct hv;
 struct kshim;
@@ -72,6 +73,16 @@ typedef void (*kshim_copy_hook_fn)(void *ctx, unsigned int nth_copy,
 				   const void *uaddr, size_t len);
 void kshim_set_copy_from_user_hook(struct kshim *k, kshim_copy_hook_fn fn,
 				   void *ctx);
+
+/*
+ * The hypercall hook sees every hypercall the driver makes, before the
+ * hypervisor does: the control word and the input page as the driver
+ * filled it. A differential test compares that input with an oracle's.
+ */
+typedef void (*kshim_hypercall_hook_fn)(void *ctx, uint64_t control,
+					const void *input);
+void kshim_set_hypercall_hook(struct kshim *k, kshim_hypercall_hook_fn fn,
+			      void *ctx);
 
 /*
  * Fault injection: every user byte at or above @from faults, as if it were

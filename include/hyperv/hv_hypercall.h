@@ -105,6 +105,9 @@ struct hv_input_set_partition_property {
 	__u64 property_value;
 } __attribute__((__packed__));
 
+/* CreateVp's subnode_type when the VP may run on any subnode. */
+#define HV_SUBNODE_ANY		0xFF
+
 struct hv_input_create_vp {
 	__u64 partition_id;
 	__u32 vp_index;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated kernel: the mshv_root driver in kernel/ running in this
+ * The simulated kernel: the /dev/mshv driver of kernel/ running in this
  * process, entered through system-call-like functions. One struct kshim is
  * one kernel: its own descriptor table, its own hypervisor (struct hv) and
  * its own driver release (ABI level).

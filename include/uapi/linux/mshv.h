@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/* SPDX-License-Identifier: MIT */
 /*
  * Userspace interface of /dev/mshv, the Microsoft Hypervisor root-partition
  * driver: the subset mshvcpu needs, byte for byte the ABI of Linux 6.19 plus

@@ -10,14 +10,9 @@
 #include <linux/build_bug.h>
 #include <linux/string.h>
 #include <linux/printk.h>
-#include <linux/kconfig.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
-#define min(a, b)	((a) < (b) ? (a) : (b))
-#define max(a, b)	((a) > (b) ? (a) : (b))
-#define U64_MAX		((u64)~0ULL)
-#define NUMA_NO_NODE	(-1)
+/* Both operands converted to @type first, then the smaller taken. */
+#define min_t(type, a, b)	((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 
 #endif

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The file of one guest partition, as MSHV_CREATE_PARTITION returns it.
+ *
+ * Its ioctls run one at a time under the partition's lock. The partition
+ * outlives its file while VP files are open; the last file to close
+ * stops the partition in the hypervisor and deletes it.
+ */
+#include <linux/kernel.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/mshv.h>
+
+#include "mshv_driver.h"
+
+void mshv_pt_get(struct mshv_pt *pt)
+{
+	refcount_inc(&pt->users);
+}
+
+static void mshv_pt_free(struct mshv_pt *pt)
+{
+	unsigned int i;
+
+	for (i = 0; i < MSHV_VP_SLOTS; i++) {
+		if (!pt->vcpus[i])
+			continue;
+		mutex_destroy(&pt->vcpus[i]->lock);
+		kfree(pt->vcpus[i]);
+	}
+	mutex_destroy(&pt->lock);
+	kfree(pt);
+}
+
+/**
+ * mshv_pt_put() - drop a reference to a partition
+ * @pt: the partition
+ *
+ * With the last reference the hypervisor's partition goes too. Nothing is
+ * left to report a failure to, so the hypervisor's answers are not
+ * looked at.
+ */
+void mshv_pt_put(struct mshv_pt *pt)
+{
+	if (!refcount_dec_and_test(&pt->users))
+		return;
+	if (pt->initialized) {
+		hyp_finalize_partition(pt->hv_id);
+		pt->initialized = false;
+	}
+	hyp_delete_partition(pt->hv_id);
+	mshv_pt_free(pt);
+}
+
+/* Called with pt->lock held. Initializing twice is not an error. */
+static long pt_initialize(struct mshv_pt *pt)
+{
+	int err;
+
+	if (pt->initialized)
+		return 0;
+	err = hyp_initialize_partition(pt->hv_id);
+	if (err)
+		return err;
+	pt->initialized = true;
+	return 0;
+}
+
+/* Called with pt->lock held. Returns the VP's new descriptor. */
+static long pt_create_vp(struct mshv_pt *pt, void __user *uarg)
+{
+	struct mshv_create_vp args;
+	int err;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.vp_index >= MSHV_VP_SLOTS)
+		return -EINVAL;
+	if (pt->vcpus[args.vp_index])
+		return -EEXIST;
+
+	/* Whether the partition is ready for VPs is the hypervisor's call. */
+	err = hyp_create_vp(pt->hv_id, args.vp_index);
+	if (err)
+		return err;
+	return mshv_vp_open(pt, args.vp_index);
+}
+
+static long pt_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct mshv_pt *pt = filp->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	mutex_lock(&pt->lock);
+	switch (cmd) {
+	case MSHV_INITIALIZE_PARTITION:
+		ret = pt_initialize(pt);
+		break;
+	case MSHV_CREATE_VP:
+		ret = pt_create_vp(pt, uarg);
+		break;
+	case MSHV_ROOT_HVCALL:
+		ret = mshv_hvcall_passthru(MSHV_FROM_PARTITION, pt->hv_id, uarg);
+		break;
+	/* Known to the ABI, but this driver runs no guest: no memory, no interrupts. */
+	case MSHV_SET_GUEST_MEMORY:
+	case MSHV_IRQFD:
+	case MSHV_IOEVENTFD:
+	case MSHV_SET_MSI_ROUTING:
+	case MSHV_GET_GPAP_ACCESS_BITMAP:
+		ret = -EOPNOTSUPP;
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
+static int pt_release(struct inode *inode __always_unused, struct file *filp)
+{
+	mshv_pt_put(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations mshv_pt_fops = {
+	.unlocked_ioctl = pt_ioctl,
+	.release = pt_release,
+};
+
+/**
+ * mshv_pt_open() - create a partition and the file that stands for it
+ * @req: what to ask the hypervisor for
+ *
+ * Return: the new descriptor, or a negative errno with nothing left
+ * behind in the hypervisor.
+ */
+long mshv_pt_open(const struct mshv_create_request *req)
+{
+	struct mshv_pt *pt;
+	int fd, err;
+
+	pt = kzalloc(sizeof(*pt), GFP_KERNEL_ACCOUNT);
+	if (!pt)
+		return -ENOMEM;
+	refcount_set(&pt->users, 1);
+	mutex_init(&pt->lock);
+
+	err = hyp_create_partition(req, &pt->hv_id);
+	if (err)
+		goto free_pt;
+
+	fd = anon_inode_getfd("mshv_partition", &mshv_pt_fops, pt, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto delete_pt;
+	}
+	return fd;
+
+delete_pt:
+	hyp_delete_partition(pt->hv_id);
+free_pt:
+	mshv_pt_free(pt);
+	return err;
+}

@@ -22,19 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
-#include <hyperv/hv_partition.h>
-
 #include "create_oracle.h"
-#include "hv.h"
-#include "kshim.h"
+#include "kernel_harness.h"
 
-#define MSHV_CREATE_PARTITION	0x4010B800U
-#define HVCALL_CREATE_PARTITION	0x0040
 #define RANDOM_CASES_DEFAULT	100000UL
 
 static const enum kshim_abi abi_of[ORACLE_LEVEL_COUNT] = {
@@ -54,13 +47,9 @@ struct observed {
 	uint8_t create_input[ORACLE_INPUT_MAX];
 };
 
-/* One kernel per level, and a page followed by an unmapped one. */
+/* One kernel per level, /dev/mshv open, each with a page followed by a guard page. */
 struct bench {
-	struct hv *hv[ORACLE_LEVEL_COUNT];
-	struct kshim *k[ORACLE_LEVEL_COUNT];
-	int dev[ORACLE_LEVEL_COUNT];
-	uint8_t *map;
-	size_t page;
+	struct env env[ORACLE_LEVEL_COUNT];
 	struct observed obs;
 	unsigned long cases;
 };
@@ -83,7 +72,7 @@ static void on_hypercall(void *ctx, uint64_t control, const void *input)
 	struct observed *o = ctx;
 
 	o->hypercalls++;
-	if ((control & 0xFFFF) == HVCALL_CREATE_PARTITION) {
+	if ((control & 0xFFFF) == HC_CREATE_PARTITION) {
 		if (o->creates == 0)
 			memcpy(o->create_input, input, sizeof(o->create_input));
 		o->creates++;
@@ -98,25 +87,10 @@ static int bench_up(void **state)
 	assert_non_null(b);
 	for (l = 0; l < ORACLE_LEVEL_COUNT; l++) {
 		/* Nothing offered: no disabled mask can break a dependency. */
-		struct hv_host_config hc = {
-			.arch = TEST_NONX86 ? HV_ARCH_ARM64 : HV_ARCH_X86_64,
-			.vendor = TEST_NONX86 ? HV_PROCESSOR_VENDOR_ARM : HV_PROCESSOR_VENDOR_INTEL,
-		};
-		struct kshim_config kc = { .abi = abi_of[l] };
-
-		assert_int_equal(hv_create(&hc, &b->hv[l]), 0);
-		kc.hv = b->hv[l];
-		assert_int_equal(kshim_create(&kc, &b->k[l]), 0);
-		b->dev[l] = kshim_open_dev(b->k[l]);
-		assert_true(b->dev[l] >= 0);
-		kshim_set_copy_from_user_hook(b->k[l], on_copy, &b->obs);
-		kshim_set_hypercall_hook(b->k[l], on_hypercall, &b->obs);
+		env_up_on(&b->env[l], TEST_NONX86 ? HOST_ARM64 : HOST_X86_64, abi_of[l], ENV_DEV);
+		kshim_set_copy_from_user_hook(b->env[l].k, on_copy, &b->obs);
+		kshim_set_hypercall_hook(b->env[l].k, on_hypercall, &b->obs);
 	}
-	b->page = (size_t)sysconf(_SC_PAGESIZE);
-	b->map = mmap(NULL, 2 * b->page, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(b->map != MAP_FAILED);
-	assert_int_equal(mprotect(b->map + b->page, b->page, PROT_NONE), 0);
 	*state = b;
 	return 0;
 }
@@ -126,14 +100,8 @@ static int bench_down(void **state)
 	struct bench *b = *state;
 	enum oracle_level l;
 
-	for (l = 0; l < ORACLE_LEVEL_COUNT; l++) {
-		assert_int_equal(kshim_close(b->k[l], b->dev[l]), 0);
-		assert_int_equal(kshim_fd_count(b->k[l]), 0);
-		assert_int_equal(hv_partition_count(b->hv[l]), 0);
-		kshim_destroy(b->k[l]);
-		hv_destroy(b->hv[l]);
-	}
-	munmap(b->map, 2 * b->page);
+	for (l = 0; l < ORACLE_LEVEL_COUNT; l++)
+		env_down(&b->env[l]);
 	print_message("# %lu cases agreed with the oracle\n", b->cases);
 	free(b);
 	return 0;
@@ -166,7 +134,7 @@ static void run_case(struct bench *b, const struct oracle_case *c)
 {
 	struct oracle_result want;
 	struct observed *o = &b->obs;
-	enum oracle_level l = c->level;
+	struct env *e = &b->env[c->level];
 	enum kshim_fd_kind kind;
 	unsigned int i;
 	size_t left;
@@ -176,14 +144,14 @@ static void run_case(struct bench *b, const struct oracle_case *c)
 
 	memset(o, 0, sizeof(*o));
 	o->c = c;
-	o->arg = b->map + b->page - c->readable;
+	o->arg = e->guard.end - c->readable;
 	memcpy(o->arg, c->first, c->readable);
-	ret = kshim_ioctl(b->k[l], b->dev[l], MSHV_CREATE_PARTITION, (unsigned long)o->arg);
+	ret = kshim_ioctl(e->k, e->fd[ON_DEV], MSHV_CREATE_PARTITION, (unsigned long)o->arg);
 	/* Observe, then clean up, so that a divergence leaves nothing behind. */
-	kind = ret >= 0 ? kshim_fd_kind(b->k[l], (int)ret) : KSHIM_FD_NONE;
+	kind = ret >= 0 ? kshim_fd_kind(e->k, (int)ret) : KSHIM_FD_NONE;
 	if (ret >= 0)
-		kshim_close(b->k[l], (int)ret);
-	left = hv_partition_count(b->hv[l]);
+		kshim_close(e->k, (int)ret);
+	left = hv_partition_count(e->hv);
 
 	if (want.error && ret != want.error)
 		divergence(c, "return value", want.error, ret);
@@ -259,7 +227,7 @@ static uint64_t flags_from_subset(unsigned int subset)
 	uint64_t flags = 0;
 	size_t i;
 
-	for (i = 0; i < sizeof(grid_flag_bits) / sizeof(grid_flag_bits[0]); i++)
+	for (i = 0; i < ARRAY_LEN(grid_flag_bits); i++)
 		if (subset >> i & 1)
 			flags |= 1ULL << grid_flag_bits[i];
 	return flags;
@@ -300,7 +268,7 @@ static void grid_reserved_bytes(void **state)
 		if (!reserved)
 			continue;
 		for (v = 0; v < sizeof(values); v++)
-			for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+			for (f = 0; f < ARRAY_LEN(flags); f++) {
 				base_args(&c, flags[f]);
 				c.first[off] = values[v];
 				memcpy(c.second, c.first, ORACLE_ARG_SIZE);
@@ -318,7 +286,7 @@ static void grid_guard_page(void **state)
 	size_t readable, f;
 
 	for (readable = 0; readable <= ORACLE_ARG_SIZE; readable++)
-		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+		for (f = 0; f < ARRAY_LEN(flags); f++) {
 			base_args(&c, flags[f]);
 			c.readable = readable;
 			run_on_all_levels(b, &c);
@@ -358,8 +326,8 @@ static void grid_rewrite_between_fetches(void **state)
 	struct oracle_case c;
 	size_t r, f;
 
-	for (r = 0; r < sizeof(rewrites) / sizeof(rewrites[0]); r++)
-		for (f = 0; f < sizeof(first_flags) / sizeof(first_flags[0]); f++) {
+	for (r = 0; r < ARRAY_LEN(rewrites); r++)
+		for (f = 0; f < ARRAY_LEN(first_flags); f++) {
 			base_args(&c, first_flags[f]);
 			put_le(c.second, rewrites[r].offset, rewrites[r].size, rewrites[r].value);
 			run_on_all_levels(b, &c);

@@ -38,10 +38,60 @@ extern const struct hv_feature_row hv_feature_rows[HV_FEATURE_ID_COUNT];
 /* Where @f shows in CPUID on @vendor (HV_PROCESSOR_VENDOR_*), or NULL. */
 const struct hv_cpuid_bit *hv_feature_cpuid(const struct hv_feature_row *f, uint32_t vendor);
 
+/* One id per row of hv_partition_properties.def, in table order. */
+enum hv_property_id {
+#define HV_PROPERTY(name, ...) HV_PROPERTY_ID_##name,
+#include <hyperv/hv_partition_properties.def>
+#undef HV_PROPERTY
+	HV_PROPERTY_ID_COUNT,
+};
+
+/* The .def's arch, scope, setter and check columns. */
+enum hv_property_arch { HV_PROPERTY_ARCH_ANY, HV_PROPERTY_ARCH_X64, HV_PROPERTY_ARCH_ARM64 };
+enum hv_property_scope {
+	HV_PROPERTY_SCOPE_CHILD = 1 << 0,
+	HV_PROPERTY_SCOPE_ROOT = 1 << 1,
+	HV_PROPERTY_SCOPE_BOTH = HV_PROPERTY_SCOPE_CHILD | HV_PROPERTY_SCOPE_ROOT,
+};
+enum hv_property_setter {
+	HV_PROPERTY_SET_NEVER,
+	HV_PROPERTY_SET_EARLY,		/* created, not yet initialized */
+	HV_PROPERTY_SET_ANYTIME,	/* until finalized */
+};
+enum hv_property_check {
+	HV_PROPERTY_CHECK_NONE,
+	HV_PROPERTY_CHECK_RESERVED,	/* value & arg0: INVALID_PARAMETER */
+	HV_PROPERTY_CHECK_RANGE,	/* outside arg0..arg1: PROPERTY_VALUE_OUT_OF_RANGE */
+	HV_PROPERTY_CHECK_CUSTOM,
+};
+
+struct hv_partition;
+
+/* One row of hv_partition_properties.def, as the model needs it. */
+struct hv_property_row {
+	const char *name;
+	uint32_t code;
+	unsigned int width;		/* bytes */
+	enum hv_property_arch arch;
+	enum hv_property_scope scope;
+	enum hv_property_setter setter;
+	/* Default: derive(hv, p) if set, else fixed. p is NULL for the root. */
+	uint64_t fixed;
+	uint64_t (*derive)(const struct hv *hv, const struct hv_partition *p);
+	enum hv_property_check check;
+	uint64_t arg0, arg1;
+	uint16_t (*custom)(const struct hv *hv, uint64_t value);	/* an HV_STATUS_* */
+	void (*effect)(struct hv *hv, struct hv_partition *p, uint64_t value);
+};
+
+extern const struct hv_property_row hv_property_rows[HV_PROPERTY_ID_COUNT];
+
 struct hv_partition {
 	struct hv_partition *next;
 	struct hv_partition_info info;
 	uint8_t *vps;			/* created[vp_index], max_vps entries */
+	/* The settable properties' values (the others are derived on read). */
+	uint64_t props[HV_PROPERTY_ID_COUNT];
 };
 
 struct hv_injection {
@@ -74,10 +124,19 @@ struct hv_partition *hv_partition_find(struct hv *hv, uint64_t id);
 uint16_t hvm_create_partition(struct hv *hv, const void *in, void *out, char *trace,
 				  size_t trace_len);
 uint16_t hvm_partition_state(struct hv *hv, uint16_t code, const void *in);
-uint16_t hvm_get_property(struct hv *hv, const void *in, void *out, char *trace,
-			      size_t trace_len);
-uint16_t hvm_set_property(struct hv *hv, const void *in, char *trace, size_t trace_len);
+/* Recompute a partition's XSAVE states and size from its effective words. */
+void hv_partition_update_xsave(const struct hv *hv, struct hv_partition *p);
 uint16_t hvm_create_vp(struct hv *hv, const void *in, char *trace, size_t trace_len);
+
+/* Partition properties (properties.c). */
+/* The row for @code on this host's architecture, or NULL (an unknown property). */
+const struct hv_property_row *hv_property_find(const struct hv *hv, uint32_t code);
+/* A new partition's settable properties take their defaults. */
+void hv_properties_init(const struct hv *hv, struct hv_partition *p);
+/* GetPartitionProperty and GetPartitionPropertyEx (by @code), SetPartitionProperty. */
+uint16_t hvm_get_property(struct hv *hv, uint16_t code, const void *in, void *out,
+			  char *trace, size_t trace_len);
+uint16_t hvm_set_property(struct hv *hv, const void *in, char *trace, size_t trace_len);
 
 /* Guest CPUID (cpuid.c). */
 uint16_t hvm_get_vp_cpuid_values(struct hv *hv, uint64_t control, const void *in,

@@ -23,7 +23,7 @@ static const struct {
 	{ HVCALL_DEPOSIT_MEMORY, true, 16 },
 	{ HVCALL_CREATE_VP, false, sizeof(struct hv_input_create_vp) },
 	{ HVCALL_GET_VP_CPUID_VALUES, true, sizeof(struct hv_input_get_vp_cpuid_values) },
-	{ HVCALL_GET_PARTITION_PROPERTY_EX, false, sizeof(struct hv_input_get_partition_property) },
+	{ HVCALL_GET_PARTITION_PROPERTY_EX, false, sizeof(struct hv_input_get_partition_property_ex) },
 };
 
 static bool injected(struct hv *hv, uint16_t code, uint16_t *status)
@@ -149,7 +149,7 @@ uint64_t hv_hypercall(struct hv *hv, uint64_t control, const void *input, void *
 			status = HV_STATUS_INVALID_HYPERCALL_INPUT;
 			break;
 		}
-		status = hvm_get_property(hv, input, output, trace, sizeof(trace));
+		status = hvm_get_property(hv, code, input, output, trace, sizeof(trace));
 		break;
 	case HVCALL_SET_PARTITION_PROPERTY:
 		status = hvm_set_property(hv, input, trace, sizeof(trace));

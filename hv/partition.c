@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Partitions: CreatePartition's validation, the state machine
- * (created -> initialized -> finalized -> deleted), partition properties
- * including the early-property window, and CreateVp.
+ * (created -> initialized -> finalized -> deleted), and CreateVp. Their
+ * properties, and the early-property window, are in properties.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -94,7 +94,7 @@ static uint16_t check_refusals(const struct hv *hv, const uint64_t *disabled)
 	return HV_STATUS_SUCCESS;
 }
 
-static void update_xsave(struct hv *hv, struct hv_partition *p)
+void hv_partition_update_xsave(const struct hv *hv, struct hv_partition *p)
 {
 	p->info.xsave_states = hv_xsave_states_for(hv, p->info.effective);
 	p->info.max_xsave_data_size = hv->config.arch == HV_ARCH_ARM64 ? 0 :
@@ -182,7 +182,8 @@ uint16_t hvm_create_partition(struct hv *hv, const void *in, void *out, char *tr
 	p->info.disabled_banks[1] = disabled[HV_FEATURE_WORD_BANK1];
 	p->info.disabled_xsave = disabled[HV_FEATURE_WORD_XSAVE];
 	memcpy(p->info.effective, effective, sizeof(effective));
-	update_xsave(hv, p);
+	hv_partition_update_xsave(hv, p);
+	hv_properties_init(hv, p);
 	p->next = hv->partitions;
 	hv->partitions = p;
 	((struct hv_output_create_partition *)out)->partition_id = p->info.id;
@@ -226,113 +227,6 @@ uint16_t hvm_partition_state(struct hv *hv, uint16_t code, const void *in)
 		partition_free(hv, p);
 		return HV_STATUS_SUCCESS;
 	}
-}
-
-static bool property_value(const struct hv *hv, const struct hv_partition *p, uint32_t code,
-			   uint64_t *value)
-{
-	/* p == NULL: the root partition, i.e. what the host offers. */
-	const uint64_t *words = p ? p->info.effective : hv->config.offered;
-	uint64_t states = p ? p->info.xsave_states : hv->config.xsave_states;
-
-	switch (code) {
-	case HV_PARTITION_PROPERTY_PROCESSOR_VENDOR:
-		*value = hv->config.vendor;
-		return true;
-	case HV_PARTITION_PROPERTY_PROCESSOR_FEATURES0:
-		*value = words[HV_FEATURE_WORD_BANK0];
-		return true;
-	case HV_PARTITION_PROPERTY_PROCESSOR_FEATURES1:
-		*value = words[HV_FEATURE_WORD_BANK1];
-		return true;
-	case HV_PARTITION_PROPERTY_PROCESSOR_XSAVE_FEATURES:
-		*value = words[HV_FEATURE_WORD_XSAVE];
-		return true;
-	case HV_PARTITION_PROPERTY_XSAVE_STATES:
-		*value = states;
-		return true;
-	case HV_PARTITION_PROPERTY_MAX_XSAVE_DATA_SIZE:
-		*value = hv->config.arch == HV_ARCH_ARM64 ? 0 : hv_xsave_size(states);
-		return true;
-	case HV_PARTITION_PROPERTY_PROCESSOR_CL_FLUSH_SIZE:
-		*value = hv->config.cl_flush_size;
-		return true;
-	case HV_PARTITION_PROPERTY_PHYSICAL_ADDRESS_WIDTH:
-		*value = hv->config.physical_address_width;
-		return true;
-	case HV_PARTITION_PROPERTY_PROCESSOR_CLOCK_FREQUENCY:
-		*value = hv->config.clock_frequency;
-		return true;
-	case HV_PARTITION_PROPERTY_FEATURE_BANK_COUNT:
-		*value = hv->config.feature_bank_count;
-		return true;
-	case HV_PARTITION_PROPERTY_COMPATIBILITY_VERSION:
-		*value = p ? p->info.compatibility_version : HV_COMPATIBILITY_21_H2;
-		return true;
-	case HV_PARTITION_PROPERTY_DISABLED_PROCESSOR_FEATURES_EX:
-		/* Bank 2 as the early property set it; the root disables nothing. */
-		*value = p ? p->info.disabled_bank2 : 0;
-		return true;
-	default:
-		return false;
-	}
-}
-
-uint16_t hvm_get_property(struct hv *hv, const void *in, void *out, char *trace,
-			      size_t trace_len)
-{
-	const struct hv_input_get_partition_property *input = in;
-	struct hv_partition *p = NULL;
-	uint64_t value = 0;
-
-	snprintf(trace, trace_len, "\"property\":\"%s\",\"property_code\":\"0x%05x\"",
-		 hv_property_name(input->property_code), input->property_code);
-	if (input->padding)
-		return HV_STATUS_INVALID_PARAMETER;
-	if (input->partition_id != HV_PARTITION_ID_SELF) {
-		p = hv_partition_find(hv, input->partition_id);
-		if (!p)
-			return HV_STATUS_INVALID_PARTITION_ID;
-	}
-	if (!property_value(hv, p, input->property_code, &value))
-		return HV_STATUS_UNKNOWN_PROPERTY;
-	((struct hv_output_get_partition_property *)out)->property_value = value;
-	snprintf(trace, trace_len,
-		 "\"property\":\"%s\",\"property_code\":\"0x%05x\",\"value\":\"0x%016llx\"",
-		 hv_property_name(input->property_code), input->property_code,
-		 (unsigned long long)value);
-	return HV_STATUS_SUCCESS;
-}
-
-uint16_t hvm_set_property(struct hv *hv, const void *in, char *trace, size_t trace_len)
-{
-	const struct hv_input_set_partition_property *input = in;
-	struct hv_partition *p;
-	uint64_t ignored;
-	unsigned int w = HV_FEATURE_WORD_BANK2;
-
-	snprintf(trace, trace_len,
-		 "\"property\":\"%s\",\"property_code\":\"0x%05x\",\"value\":\"0x%016llx\"",
-		 hv_property_name(input->property_code), input->property_code,
-		 (unsigned long long)input->property_value);
-	if (input->padding)
-		return HV_STATUS_INVALID_PARAMETER;
-	if (input->partition_id == HV_PARTITION_ID_SELF)
-		return property_value(hv, NULL, input->property_code, &ignored) ?
-		       HV_STATUS_ACCESS_DENIED : HV_STATUS_UNKNOWN_PROPERTY;
-	p = hv_partition_find(hv, input->partition_id);
-	if (!p)
-		return HV_STATUS_INVALID_PARTITION_ID;
-	if (input->property_code != HV_PARTITION_PROPERTY_DISABLED_PROCESSOR_FEATURES_EX)
-		return property_value(hv, p, input->property_code, &ignored) ?
-		       HV_STATUS_ACCESS_DENIED : HV_STATUS_UNKNOWN_PROPERTY;
-	/* An early property: only between CreatePartition and InitializePartition. */
-	if (p->info.state != HV_PARTITION_STATE_CREATED)
-		return HV_STATUS_INVALID_PARTITION_STATE;
-	p->info.disabled_bank2 = input->property_value;
-	p->info.effective[w] = hv->config.offered[w] & ~input->property_value;
-	update_xsave(hv, p);
-	return HV_STATUS_SUCCESS;
 }
 
 uint16_t hvm_create_vp(struct hv *hv, const void *in, char *trace, size_t trace_len)

@@ -13,7 +13,8 @@
  *                          disabled_processor_features [bank0, bank1],
  *                          disabled_xsave
  *   get/set_partition_property(_ex)  property (name), property_code, value
- *                          (get: only on success)
+ *                          (get: only on success; a banked value, e.g.
+ *                          VMM_CAPABILITIES: its bank 0)
  *   create_vp              vp_index
  *   get_vp_cpuid_values    vp_index, reps, leaves ["0xLEAF.SUBLEAF", ...]
  *   deposit_memory         pages
@@ -51,15 +52,15 @@ const char *hv_status_name(uint16_t status)
 	}
 }
 
+/* The name of the property table's row (hv_partition_properties.def), on any arch. */
 const char *hv_property_name(uint32_t code)
 {
-	switch (code) {
-#define HV_PROPERTY_CASE(name, value) case (value): return #name;
-	HV_PARTITION_PROPERTY_LIST(HV_PROPERTY_CASE)
-#undef HV_PROPERTY_CASE
-	default:
-		return "UNKNOWN";
-	}
+	size_t i;
+
+	for (i = 0; i < HV_PROPERTY_ID_COUNT; i++)
+		if (hv_property_rows[i].code == code)
+			return hv_property_rows[i].name;
+	return "UNKNOWN";
 }
 
 int hv_trace_start(struct hv *hv, const char *path)

@@ -105,6 +105,50 @@ struct hv_input_set_partition_property {
 	__u64 property_value;
 } __attribute__((__packed__));
 
+/*
+ * GetPartitionPropertyEx (0x101): the Get input plus a property-specific
+ * argument (0 for partition-wide properties), 24 bytes. Linux's mshv_root
+ * and rust-vmm read the extended (0x9xxxx) properties with it.
+ */
+union hv_partition_property_arg {
+	__u64 as_uint64;
+	struct {
+		__u32 index;		/* e.g. a VP index */
+		__u16 reserved0;
+		__u8 reserved1;
+		__u8 object_type;
+	} __attribute__((__packed__)) fields;
+};
+
+struct hv_input_get_partition_property_ex {
+	__u64 partition_id;
+	__u32 property_code;
+	__u32 padding;
+	union hv_partition_property_arg arg;
+} __attribute__((__packed__));
+
+/*
+ * An extended value that comes in banks: how many u64 banks follow, three
+ * reserved u16, then the banks. VMM_CAPABILITIES and
+ * ASSIGNABLE_SYNTHETIC_PROC_FEATURES have one bank: 16 bytes.
+ */
+struct hv_partition_property_banks {
+	__u16 bank_count;
+	__u16 reserved[3];
+	__u64 bank[1];
+} __attribute__((__packed__));
+
+/* The rest of the page after the input may carry the value. */
+#define HV_PARTITION_PROPERTY_EX_MAX_SIZE \
+	(HV_HYP_PAGE_SIZE - sizeof(struct hv_input_get_partition_property_ex))
+
+/* GetPartitionPropertyEx's output: as many bytes as the property's width (at least 8). */
+union hv_output_get_partition_property_ex {
+	__u8 buffer[HV_PARTITION_PROPERTY_EX_MAX_SIZE];
+	__u64 value;					/* 8-byte properties */
+	struct hv_partition_property_banks banks;	/* banked ones */
+};
+
 /* CreateVp's subnode_type when the VP may run on any subnode. */
 #define HV_SUBNODE_ANY		0xFF
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the model's tests share: one pair of hypercall pages, issuing a
- * hypercall on them, and reading a partition property (which must succeed).
+ * hypercall on them, reading a partition property (which must succeed) and
+ * setting one.
  */
 #ifndef MSHVCPU_TESTS_HV_TEST_H
 #define MSHVCPU_TESTS_HV_TEST_H
@@ -36,6 +37,18 @@ static inline uint64_t get_prop(struct hv *hv, uint64_t id, uint32_t code)
 	p->property_code = code;
 	assert_int_equal(call(hv, HVCALL_GET_PARTITION_PROPERTY), HV_STATUS_SUCCESS);
 	return ((struct hv_output_get_partition_property *)out)->property_value;
+}
+
+/* The status of SetPartitionProperty(@code = @value) on partition @id. */
+static inline uint16_t set_prop(struct hv *hv, uint64_t id, uint32_t code, uint64_t value)
+{
+	struct hv_input_set_partition_property *p = (void *)in;
+
+	memset(in, 0, sizeof(in));
+	p->partition_id = id;
+	p->property_code = code;
+	p->property_value = value;
+	return call(hv, HVCALL_SET_PARTITION_PROPERTY);
 }
 
 #endif

@@ -56,17 +56,6 @@ static uint16_t simple(struct hv *hv, uint16_t code, uint64_t id)
 	return call(hv, code);
 }
 
-static uint16_t set_prop(struct hv *hv, uint64_t id, uint32_t code, uint64_t value)
-{
-	struct hv_input_set_partition_property *p = (void *)in;
-
-	memset(in, 0, sizeof(in));
-	p->partition_id = id;
-	p->property_code = code;
-	p->property_value = value;
-	return call(hv, HVCALL_SET_PARTITION_PROPERTY);
-}
-
 static void state_machine_and_early_property_window(void **state)
 {
 	struct hv *hv = icx_host();

@@ -186,6 +186,64 @@ static void lines_follow_the_schema(void **state)
 	free(pg);
 }
 
+/*
+ * Property names come from the property table: a set the model refuses is
+ * recorded with its value and status, an Ex read of a banked value with
+ * its bank 0, an unknown code as UNKNOWN.
+ */
+static void property_lines_name_every_property(void **state)
+{
+	const uint64_t none[3] = { 0 };
+	struct pages *pg = new_pages();
+	struct hv *hv = a_host();
+	char *path = temp_path();
+	struct trace t;
+	uint64_t id = 0;
+
+	(void)state;
+	assert_non_null(pg);
+	assert_int_equal(create(hv, pg, 0, none, &id), HV_STATUS_SUCCESS);
+	assert_int_equal(hv_trace_start(hv, path), 0);
+	assert_int_equal(property(hv, pg, HVCALL_SET_PARTITION_PROPERTY, id,
+				  HV_PARTITION_PROPERTY_SYNTHETIC_PROC_FEATURES, 0x3),
+			 HV_STATUS_SUCCESS);
+	assert_int_equal(on_partition(hv, pg, HVCALL_INITIALIZE_PARTITION, id), HV_STATUS_SUCCESS);
+	assert_int_equal(property(hv, pg, HVCALL_SET_PARTITION_PROPERTY, id,
+				  HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS, 0x7),
+			 HV_STATUS_INVALID_PARTITION_STATE);
+	assert_int_equal(property(hv, pg, HVCALL_SET_PARTITION_PROPERTY, id,
+				  HV_PARTITION_PROPERTY_TIME_FREEZE, 1), HV_STATUS_SUCCESS);
+	/* The Ex input's argument (byte 16 on) is the set input's value: 0 here. */
+	assert_int_equal(property(hv, pg, HVCALL_GET_PARTITION_PROPERTY_EX, HV_PARTITION_ID_SELF,
+				  HV_PARTITION_PROPERTY_VMM_CAPABILITIES, 0), HV_STATUS_SUCCESS);
+	assert_int_equal(property(hv, pg, HVCALL_GET_PARTITION_PROPERTY, id, 0x12345, 0),
+			 HV_STATUS_UNKNOWN_PROPERTY);
+	hv_trace_stop(hv);
+
+	trace_read(path, &t);
+	assert_int_equal(t.count, 6);
+	assert_string_equal(trace_str(t.lines[0], "property"), "SYNTHETIC_PROC_FEATURES");
+	assert_string_equal(trace_str(t.lines[0], "property_code"), "0x10001");
+	assert_int_equal(trace_u64(t.lines[0], "value"), 0x3);
+	assert_string_equal(trace_str(t.lines[2], "property"), "PRIVILEGE_FLAGS");
+	assert_string_equal(trace_str(t.lines[2], "status_name"),
+			    "HV_STATUS_INVALID_PARTITION_STATE");
+	assert_int_equal(trace_u64(t.lines[2], "value"), 0x7);
+	assert_string_equal(trace_str(t.lines[3], "property"), "TIME_FREEZE");
+	assert_string_equal(trace_str(t.lines[4], "call"), "get_partition_property_ex");
+	assert_string_equal(trace_str(t.lines[4], "property"), "VMM_CAPABILITIES");
+	assert_int_equal(trace_u64(t.lines[4], "partition_id"), HV_PARTITION_ID_SELF);
+	assert_int_equal(trace_u64(t.lines[4], "value"), 1ULL << 4);
+	assert_string_equal(trace_str(t.lines[5], "property"), "UNKNOWN");
+	assert_string_equal(trace_str(t.lines[5], "property_code"), "0x12345");
+	assert_false(json_object_object_get_ex(t.lines[5], "value", NULL));
+	trace_free(&t);
+	hv_destroy(hv);
+	unlink(path);
+	free(path);
+	free(pg);
+}
+
 #define THREADS 4
 #define CYCLES 250
 #define CALLS_PER_CYCLE 5
@@ -283,6 +341,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lines_follow_the_schema),
+		cmocka_unit_test(property_lines_name_every_property),
 		cmocka_unit_test(concurrent_callers_get_whole_lines),
 	};
 

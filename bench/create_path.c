@@ -2,15 +2,15 @@
 /*
  * create_path: create + initialize + close cycles per second, in process
  * (libmshvcpu's device ops straight into emu/sim) and through the emulated
- * /dev/mshv (default ops: real open/ioctl/close, intercepted by
- * libmshv-emu.so in a child process), and their ratio: the price of
- * interception. The code under the two is the same kernel handler and
- * hypervisor model, so the difference is the preload layer (descriptor
- * table, memfds, lock) and the system calls.
+ * /dev/mshv (default ops: real open/ioctl/close in a child process that
+ * `mshvcpu emu` supervises), and their ratio: the price of interception.
+ * The code under the two is the same kernel handler and hypervisor model,
+ * so the difference is the supervisor's round trips (seccomp notification,
+ * reading and writing the child's memory, descriptor hand-over and the
+ * close events) and the system calls.
  *
- * The device side re-executes this program (--child-device) with
- * LD_PRELOAD and MSHV_EMU_HOST set; the child reports one time per line on
- * a pipe.
+ * The device side re-executes this program (--child-device) under
+ * `mshvcpu emu`; the child reports one time per line on a pipe.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,8 +37,8 @@
 #define EMU_KERNEL	"nested-smt"
 #define EMU_ABI		KSHIM_ABI_NESTED_SMT
 
-#ifndef MSHV_EMU_PATH
-#define MSHV_EMU_PATH ""
+#ifndef MSHVCPU_PATH
+#define MSHVCPU_PATH ""
 #endif
 
 struct bench_opts {
@@ -147,27 +147,15 @@ static int child_device(const struct bench_opts *o)
 	return 0;
 }
 
-/* The emulator: --emu, else the one meson built, else next to build/bench/. */
+/* The tool that supervises the child: --mshvcpu, else the one meson built, else PATH. */
 static void find_emu(const struct bench_opts *o, char *buf, size_t len)
 {
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (o->emu) {
+	if (o->emu)
 		snprintf(buf, len, "%s", o->emu);
-		return;
-	}
-	if (MSHV_EMU_PATH[0] && access(MSHV_EMU_PATH, R_OK) == 0) {
-		snprintf(buf, len, "%s", MSHV_EMU_PATH);
-		return;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0) {
-		snprintf(buf, len, "libmshv-emu.so");
-		return;
-	}
-	self[n] = '\0';
-	snprintf(buf, len, "%s/../libmshv-emu.so", dirname(self));
+	else if (MSHVCPU_PATH[0] && access(MSHVCPU_PATH, X_OK) == 0)
+		snprintf(buf, len, "%s", MSHVCPU_PATH);
+	else
+		snprintf(buf, len, "mshvcpu");
 }
 
 /* One child run of @repeat repeats; their times into @ns. */
@@ -193,22 +181,21 @@ static void spawn_device(const struct bench_opts *o, const char *emu, uint64_t r
 		exit(1);
 	}
 	if (pid == 0) {
-		char *args[] = { "create_path", "--child-device", "--cycles", cycles,
-				 "--repeat", nrepeat, "--profile", (char *)o->profile, NULL };
+		char self[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		/* No --trace: a trace would time the file writes, not the interception. */
+		char *args[] = { (char *)emu, "emu", "--host", (char *)o->host,
+				 "--kernel", EMU_KERNEL, "--", self, "--child-device",
+				 "--cycles", cycles, "--repeat", nrepeat,
+				 "--profile", (char *)o->profile, NULL };
 
 		close(pipefd[0]);
-		if (dup2(pipefd[1], STDOUT_FILENO) < 0)
+		if (n < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0)
 			_exit(127);
+		self[n] = '\0';
 		close(pipefd[1]);
-		setenv("LD_PRELOAD", emu, 1);
-		setenv("MSHV_EMU_HOST", o->host, 1);
-		setenv("MSHV_EMU_KERNEL", EMU_KERNEL, 1);
-		/* A trace would time the file writes, not the interception. */
-		unsetenv("MSHV_EMU_TRACE");
-		/* In a sanitizer build the preloaded emulator comes before libasan. */
-		setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 0);
-		execv("/proc/self/exe", args);
-		fprintf(stderr, "create_path: exec /proc/self/exe: %s\n", strerror(errno));
+		execvp(emu, args);
+		fprintf(stderr, "create_path: exec %s: %s\n", emu, strerror(errno));
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -218,7 +205,7 @@ static void spawn_device(const struct bench_opts *o, const char *emu, uint64_t r
 
 		if (!in || fscanf(in, "%llu", &v) != 1) {
 			fprintf(stderr, "create_path: the device child reported no time "
-				"(LD_PRELOAD=%s)\n", emu);
+				"(under %s emu)\n", emu);
 			exit(1);
 		}
 		ns[r] = v;
@@ -240,12 +227,12 @@ static void row(const char *name, uint64_t cycles, uint64_t best, uint64_t med)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: create_path [--cycles N] [--repeat N] [--host SPEC] "
-		   "[--profile SPEC] [--emu PATH]\n"
+		   "[--profile SPEC] [--mshvcpu PATH]\n"
 		   "  --cycles N      create+initialize+close cycles per run (default %d)\n"
 		   "  --repeat N      timed runs of each path (default %d)\n"
 		   "  --host SPEC     what the emulated host offers (default %s)\n"
 		   "  --profile SPEC  the partitions' profile (default %s)\n"
-		   "  --emu PATH      libmshv-emu.so to preload (default: the built one)\n",
+		   "  --mshvcpu PATH  the mshvcpu that runs the device side (default: the built one)\n",
 		DEFAULT_CYCLES, DEFAULT_REPEAT, DEFAULT_HOST, DEFAULT_PROFILE);
 }
 
@@ -275,7 +262,7 @@ int main(int argc, char **argv)
 			o.host = argv[++a];
 		} else if (!strcmp(argv[a], "--profile") && a + 1 < argc) {
 			o.profile = argv[++a];
-		} else if (!strcmp(argv[a], "--emu") && a + 1 < argc) {
+		} else if (!strcmp(argv[a], "--mshvcpu") && a + 1 < argc) {
 			o.emu = argv[++a];
 		} else if (!strcmp(argv[a], "--child-device")) {
 			child = true;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A simulated machine in this process: the hypervisor model (hv/) with a
- * host built from a spec, the mshv_root driver (kernel/) at a chosen ABI
- * level, and libmshvcpu device ops that reach them. The emulated /dev/mshv
- * (libmshv-emu.so) and the tool's in-process mode (`mshvcpu create
- * --in-process`, `mshvcpu cpuid`) are both built on it.
+ * host built from a spec, the /dev/mshv driver (kernel/) at a chosen ABI
+ * level, and libmshvcpu device ops that reach them. The emulator
+ * (`mshvcpu emu`, emu/supervisor.c) and the tool's in-process mode
+ * (`mshvcpu create --in-process`, `mshvcpu cpuid`) are both built on it.
  */
 #ifndef MSHVCPU_EMU_SIM_H
 #define MSHVCPU_EMU_SIM_H

@@ -88,6 +88,8 @@ struct kshim {
 /* The kernel a system call on this thread runs in, and its copy count. */
 static __thread struct kshim *current_kshim;
 static __thread unsigned int current_copy;
+/* Whose memory user addresses point into: 0 for this process. */
+static __thread pid_t current_task;
 __thread void *kshim_pcpu_input_page;
 __thread void *kshim_pcpu_output_page;
 
@@ -201,16 +203,17 @@ static pid_t own_pid(void)
 	return pid;
 }
 
-/* Copy through the kernel's view of our own memory: faults, not crashes. */
+/* Copy through the kernel's view of the user's memory: faults, not crashes. */
 static size_t vm_copy(void *local, uintptr_t remote, size_t n, bool to_user)
 {
+	pid_t task = current_task ? current_task : own_pid();
 	size_t done = 0;
 
 	while (done < n) {
 		struct iovec l = { (char *)local + done, n - done };
 		struct iovec r = { (void *)(remote + done), n - done };
-		ssize_t got = to_user ? process_vm_writev(own_pid(), &l, 1, &r, 1, 0)
-				      : process_vm_readv(own_pid(), &l, 1, &r, 1, 0);
+		ssize_t got = to_user ? process_vm_writev(task, &l, 1, &r, 1, 0)
+				      : process_vm_readv(task, &l, 1, &r, 1, 0);
 
 		if (got <= 0) {
 			if (got < 0 && errno == EINTR)
@@ -237,7 +240,7 @@ unsigned long copy_from_user(void *to, const void *from, unsigned long n)
 	current_copy++;
 	ok = accessible(from, n);
 	done = vm_copy(to, (uintptr_t)from, ok, false);
-	if (done)
+	if (done && !current_task)
 		memcpy(to, from, done);
 	/* Like the kernel, the bytes not copied are zeroed. */
 	if (done < n)
@@ -250,7 +253,7 @@ unsigned long copy_to_user(void *to, const void *from, unsigned long n)
 	size_t ok = accessible(to, n);
 	size_t done = vm_copy((void *)from, (uintptr_t)to, ok, true);
 
-	if (done)
+	if (done && !current_task)
 		memcpy(to, from, done);
 	return n - done;
 }
@@ -475,6 +478,18 @@ int kshim_open_dev(struct kshim *k)
 	if (fd < 0)
 		free(f);
 	return fd;
+}
+
+long kshim_ioctl_for(struct kshim *k, int task, int fd, unsigned int cmd,
+		     unsigned long arg)
+{
+	pid_t saved = current_task;
+	long ret;
+
+	current_task = task;
+	ret = kshim_ioctl(k, fd, cmd, arg);
+	current_task = saved;
+	return ret;
 }
 
 long kshim_ioctl(struct kshim *k, int fd, unsigned int cmd, unsigned long arg)

@@ -48,6 +48,13 @@ void kshim_destroy(struct kshim *k);
  */
 int kshim_open_dev(struct kshim *k);	/* open("/dev/mshv", O_RDWR) */
 long kshim_ioctl(struct kshim *k, int fd, unsigned int cmd, unsigned long arg);
+/*
+ * The same, for a system call made by another process (the emulator's
+ * supervised programs): user addresses in @arg and in what it points to
+ * are @task's (a thread id), reached with process_vm_readv/writev.
+ */
+long kshim_ioctl_for(struct kshim *k, int task, int fd, unsigned int cmd,
+		     unsigned long arg);
 int kshim_close(struct kshim *k, int fd);
 int kshim_dup(struct kshim *k, int fd);
 

@@ -54,7 +54,6 @@ def run_case(case, args, tmp):
         with open(path, "wb") as f:
             f.write(content if isinstance(content, bytes) else content.encode())
     env = dict(os.environ)
-    env.pop("MSHV_EMU_HOST", None)
     env["NO_COLOR"] = "1"
     env["LC_ALL"] = "C"
     for k, v in case.env.items():

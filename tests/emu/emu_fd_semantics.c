@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Run under libmshv-emu.so (LD_PRELOAD): emulated descriptors behave like
- * the kernel's across stat/access, dup/dup2/dup3/F_DUPFD, close, fork and
- * exec. Plain POSIX calls only, as any VMM would make them; the hypercall
- * trace (MSHV_EMU_TRACE, set before first use) shows when a partition is
- * really deleted.
+ * Run as `mshvcpu emu --trace TRACE -- emu_fd_semantics TRACE`: emulated
+ * descriptors are real descriptors, so they behave as Linux's own across
+ * stat/access/fstat, O_CLOEXEC, dup/dup2/dup3/F_DUPFD, close, fork and
+ * exec. All processes share one emulated host, as on a real one: a forked
+ * child uses the very partition its parent holds. Plain POSIX calls only,
+ * as any VMM would make them; the hypercall trace (written by the
+ * supervisor) shows when a partition is really deleted.
  *
- * Usage: emu_fd_semantics            (the whole sequence; re-execs itself)
- *        emu_fd_semantics after-exec DEV_FD PARTITION_FD
+ * Usage: emu_fd_semantics TRACE              (the whole sequence; re-execs itself)
+ *        emu_fd_semantics TRACE after-exec DEV_FD PARTITION_FD
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,7 +27,7 @@
 
 #include "emu_test.h"
 
-static char trace_path[256];
+static const char *trace;
 
 static int create_partition(int dev)
 {
@@ -34,111 +36,170 @@ static int create_partition(int dev)
 	return ioctl(dev, MSHV_CREATE_PARTITION, &args);
 }
 
-static int count_in_trace(const char *call)
+static int create_vp(int partition, unsigned int index)
 {
-	char line[4096], needle[64];
-	int n = 0;
-	FILE *f = fopen(trace_path, "r");
+	struct mshv_create_vp args = { .vp_index = index };
 
-	if (!f)
-		return -1;
-	snprintf(needle, sizeof(needle), "\"%s\"", call);
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
+	return ioctl(partition, MSHV_CREATE_VP, &args);
 }
 
+static int deleted(void)
+{
+	return traced(trace, "delete_partition");
+}
+
+static int exited_zero(pid_t pid)
+{
+	int status;
+
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
+/* What a real /dev/mshv is: the misc character device 10:124, 0600. */
+static int is_mshv_node(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == 10 && minor(st->st_rdev) == 124;
+}
+
+/* What an anon-inode file (partition, VP) reports: mode 0600 and no file type. */
+static int is_anon_inode(const struct stat *st)
+{
+	return (st->st_mode & S_IFMT) == 0 && (st->st_mode & 07777) == 0600;
+}
+
+/* The exec'd image: both descriptors came through exec and must still work. */
 static int after_exec(int dev, int part)
 {
-	int p;
+	struct stat st;
+	int p, before = deleted();
 
-	CHECK(ioctl(part, MSHV_INITIALIZE_PARTITION) < 0 && errno == EIO,
-	      "a partition descriptor kept across exec is stale (EIO)");
-	p = create_partition(dev);
-	CHECK(p >= 0, "/dev/mshv kept open across exec still creates partitions");
-	CHECK(ioctl(p, MSHV_INITIALIZE_PARTITION) == 0, "and they initialize");
+	CHECK(fstat(part, &st) == 0 && is_anon_inode(&st),
+	      "after exec: the partition descriptor is still a partition (fstat)");
+	CHECK(ioctl(part, MSHV_INITIALIZE_PARTITION) == 0,
+	      "after exec: the partition descriptor kept across exec works (not stale)");
+	p = create_vp(part, 1);
+	CHECK(p >= 0, "after exec: it creates a VP");
 	close(p);
-	CHECK(close(part) == 0, "the stale descriptor closes");
-	CHECK(close(dev) == 0, "the device descriptor closes");
+	p = create_partition(dev);
+	CHECK(p >= 0, "after exec: /dev/mshv kept open across exec still creates partitions");
+	CHECK(ioctl(p, MSHV_INITIALIZE_PARTITION) == 0, "after exec: and they initialize");
+	CHECK(close(p) == 0 && deleted() == before + 1,
+	      "after exec: closing the new partition deletes it");
+	CHECK(close(part) == 0 && deleted() == before + 1,
+	      "after exec: closing our copy of the inherited partition deletes nothing");
+	CHECK(close(dev) == 0, "after exec: the device descriptor closes");
 	return check_failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct stat st;
-	int dev, part, dup_part, moved, status, before;
+	struct statx stx;
+	int dev, dev2, part, dup_part, moved, moved3, vpfd, before;
 	pid_t pid;
 
-	if (argc == 4 && strcmp(argv[1], "after-exec") == 0)
-		return after_exec(atoi(argv[2]), atoi(argv[3]));
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s TRACE [after-exec DEV_FD PARTITION_FD]\n", argv[0]);
+		return 2;
+	}
+	trace = argv[1];
+	if (argc == 5 && strcmp(argv[2], "after-exec") == 0)
+		return after_exec(atoi(argv[3]), atoi(argv[4]));
+	CHECK(trace_reset(trace) == 0 && deleted() == 0, "the trace (%s) is empty to start", trace);
 
-	snprintf(trace_path, sizeof(trace_path), "%s/emu-fd-trace-%d.jsonl",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	unlink(trace_path);
-	setenv("MSHV_EMU_TRACE", trace_path, 1);
+	/* The node, by name. */
+	CHECK(stat("/dev/mshv", &st) == 0 && is_mshv_node(&st) && (st.st_mode & 07777) == 0600,
+	      "stat: a character device 10:124, mode 0600");
+	CHECK(lstat("/dev/mshv", &st) == 0 && is_mshv_node(&st), "lstat: the same");
+	CHECK(statx(AT_FDCWD, "/dev/mshv", 0, STATX_BASIC_STATS, &stx) == 0 &&
+	      S_ISCHR(stx.stx_mode) && stx.stx_rdev_major == 10 && stx.stx_rdev_minor == 124,
+	      "statx: the same");
+	CHECK(access("/dev/mshv", F_OK) == 0, "access F_OK: it exists");
+	CHECK(access("/dev/mshv", R_OK | W_OK) == 0, "access R_OK|W_OK: it is usable");
+	errno = 0;
+	CHECK(access("/dev/mshv", X_OK) < 0 && errno == EACCES, "access X_OK: EACCES");
 
-	CHECK(stat("/dev/mshv", &st) == 0 && S_ISCHR(st.st_mode), "stat sees a character device");
-	CHECK(access("/dev/mshv", R_OK | W_OK) == 0, "access says it is usable");
-
+	/* The device's descriptor. */
 	dev = open("/dev/mshv", O_RDWR | O_CLOEXEC);
 	CHECK(dev >= 0, "open /dev/mshv");
-	CHECK(fstat(dev, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 10,
-	      "fstat of the descriptor: the misc character device");
+	CHECK(fstat(dev, &st) == 0 && is_mshv_node(&st),
+	      "fstat of the descriptor: the misc character device 10:124");
 	CHECK(fcntl(dev, F_GETFD) == FD_CLOEXEC, "O_CLOEXEC is a real descriptor flag");
+	dev2 = open("/dev/mshv", O_RDWR);
+	CHECK(dev2 >= 0 && fcntl(dev2, F_GETFD) == 0, "without O_CLOEXEC: no close-on-exec");
+	CHECK(dev2 >= 0 && close(dev2) == 0, "a second device descriptor closes");
 
+	/* A partition: an anon inode, close-on-exec. */
 	part = create_partition(dev);
-	CHECK(part > dev, "CREATE_PARTITION returns a new descriptor");
-	CHECK(fcntl(part, F_GETFD) == FD_CLOEXEC, "partition descriptors are close-on-exec, as anon inodes with O_CLOEXEC");
+	CHECK(part >= 0 && part != dev, "CREATE_PARTITION returns a new descriptor");
+	CHECK(fstat(part, &st) == 0 && is_anon_inode(&st),
+	      "fstat of a partition: an anon inode (mode 0%o)", (unsigned int)st.st_mode);
+	CHECK(statx(part, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0 &&
+	      (stx.stx_mode & S_IFMT) == 0 && (stx.stx_mode & 07777) == 0600,
+	      "statx(AT_EMPTY_PATH) of a partition: the same");
+	CHECK(fcntl(part, F_GETFD) == FD_CLOEXEC,
+	      "partition descriptors are close-on-exec, as anon inodes with O_CLOEXEC");
 
+	/* Duplicates keep it alive, whatever made them. */
 	dup_part = dup(part);
-	CHECK(dup_part >= 0, "dup of a partition descriptor");
-	close(part);
+	CHECK(dup_part >= 0 && fcntl(dup_part, F_GETFD) == 0, "dup of a partition descriptor");
+	CHECK(close(part) == 0, "the original closes");
 	CHECK(ioctl(dup_part, MSHV_INITIALIZE_PARTITION) == 0,
 	      "the duplicate keeps the partition alive after the original is closed");
-	CHECK(count_in_trace("delete_partition") == 0, "no partition deleted yet");
-
+	CHECK(deleted() == 0, "no partition deleted yet");
 	moved = dup2(dup_part, 100);
 	CHECK(moved == 100, "dup2 to a chosen number");
-	close(dup_part);
-	moved = fcntl(100, F_DUPFD_CLOEXEC, 200);
-	CHECK(moved >= 200, "F_DUPFD_CLOEXEC");
-	close(100);
-	{
-		struct mshv_create_vp vp = { .vp_index = 0 };
-		int vpfd = ioctl(moved, MSHV_CREATE_VP, &vp);
+	CHECK(close(dup_part) == 0 && ioctl(moved, MSHV_INITIALIZE_PARTITION) == 0,
+	      "dup2's copy works alone");
+	moved3 = dup3(moved, 101, O_CLOEXEC);
+	CHECK(moved3 == 101 && fcntl(moved3, F_GETFD) == FD_CLOEXEC, "dup3(O_CLOEXEC)");
+	CHECK(close(moved) == 0 && ioctl(moved3, MSHV_INITIALIZE_PARTITION) == 0,
+	      "dup3's copy works alone");
+	moved = fcntl(moved3, F_DUPFD, 150);
+	CHECK(moved >= 150 && fcntl(moved, F_GETFD) == 0, "F_DUPFD");
+	CHECK(close(moved3) == 0 && ioctl(moved, MSHV_INITIALIZE_PARTITION) == 0,
+	      "F_DUPFD's copy works alone");
+	moved3 = fcntl(moved, F_DUPFD_CLOEXEC, 200);
+	CHECK(moved3 >= 200 && fcntl(moved3, F_GETFD) == FD_CLOEXEC, "F_DUPFD_CLOEXEC");
+	CHECK(close(moved) == 0, "the F_DUPFD copy closes");
+	CHECK(deleted() == 0, "still no partition deleted");
 
-		CHECK(vpfd >= 0, "CREATE_VP through a descriptor moved twice");
-		close(moved);
-		CHECK(count_in_trace("delete_partition") == 0,
-		      "an open VP descriptor keeps its partition");
-		close(vpfd);
-	}
-	CHECK(count_in_trace("delete_partition") == 1,
+	vpfd = create_vp(moved3, 0);
+	CHECK(vpfd >= 0, "CREATE_VP through a descriptor moved five times");
+	CHECK(vpfd >= 0 && fstat(vpfd, &st) == 0 && is_anon_inode(&st),
+	      "fstat of a VP: an anon inode");
+	CHECK(close(moved3) == 0 && deleted() == 0, "an open VP descriptor keeps its partition");
+	CHECK(close(vpfd) == 0 && deleted() == 1,
 	      "closing the last reference deletes the partition");
+	errno = 0;
+	CHECK(ioctl(moved3, MSHV_INITIALIZE_PARTITION) < 0 && errno == EBADF,
+	      "a closed descriptor is EBADF");
 
-	CHECK(ioctl(dup_part, MSHV_INITIALIZE_PARTITION) < 0 && errno == EBADF,
-	      "a closed descriptor is EBADF, not an emulated one");
-
+	/* fork: the child's descriptor is the parent's partition. */
 	part = create_partition(dev);
-	before = count_in_trace("delete_partition");
+	CHECK(part >= 0, "a second partition");
+	before = deleted();
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		/* The child has its own copy of the machine. */
 		int ok = ioctl(part, MSHV_INITIALIZE_PARTITION) == 0;
+		int vp = create_vp(part, 0);
 
+		ok = ok && vp >= 0;
+		close(vp);
 		close(part);
 		_exit(ok ? 0 : 1);
 	}
-	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-	      WEXITSTATUS(status) == 0, "a forked child can use an inherited partition descriptor");
-	CHECK(count_in_trace("delete_partition") == before + 1,
-	      "the child's last close deleted the child's copy");
-	CHECK(ioctl(part, MSHV_INITIALIZE_PARTITION) == 0,
-	      "the parent's partition is untouched by the child (own hypervisor per process)");
-	close(part);
-	CHECK(count_in_trace("delete_partition") == before + 2, "the parent's close deletes its own");
+	CHECK(exited_zero(pid), "a forked child uses the inherited partition (initialize, VP 0)");
+	CHECK(deleted() == before, "the child's close and exit deleted nothing");
+	errno = 0;
+	vpfd = create_vp(part, 0);
+	CHECK(vpfd < 0 && errno == EEXIST,
+	      "the parent sees the child's VP 0 (EEXIST): one partition, shared");
+	if (vpfd >= 0)
+		close(vpfd);
+	CHECK(close(part) == 0 && deleted() == before + 1, "the parent's last close deletes it");
 
 	/* exec: keep the device and a partition open across it. */
 	{
@@ -146,23 +207,27 @@ int main(int argc, char **argv)
 		int keep_part = create_partition(keep_dev);
 		char a[16], b[16];
 
-		fcntl(keep_part, F_SETFD, 0);
-		CHECK(keep_dev >= 0 && keep_part >= 0, "descriptors without close-on-exec");
+		CHECK(keep_dev >= 0 && keep_part >= 0 && fcntl(keep_part, F_SETFD, 0) == 0,
+		      "descriptors without close-on-exec");
+		before = deleted();
 		snprintf(a, sizeof(a), "%d", keep_dev);
 		snprintf(b, sizeof(b), "%d", keep_part);
 		fflush(stdout);
 		pid = fork();
 		if (pid == 0) {
-			execl(argv[0], argv[0], "after-exec", a, b, (char *)NULL);
+			execl(argv[0], argv[0], trace, "after-exec", a, b, (char *)NULL);
 			_exit(127);
 		}
-		CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-		      WEXITSTATUS(status) == 0, "after exec (see the lines above)");
-		close(keep_part);
+		CHECK(exited_zero(pid), "after exec (see the lines above)");
+		CHECK(deleted() == before + 1, "the exec'd child deleted only its own partition");
+		errno = 0;
+		vpfd = create_vp(keep_part, 1);
+		CHECK(vpfd < 0 && errno == EEXIST, "its VP 1 is in the parent's partition too");
+		CHECK(close(keep_part) == 0 && deleted() == before + 2,
+		      "the parent's close deletes the partition used across exec");
 		close(keep_dev);
 	}
-	close(dev);
-	unlink(trace_path);
+	CHECK(close(dev) == 0, "the device closes");
 	printf("%s\n", check_failures ? "FAILED" : "PASSED");
 	return check_failures ? 1 : 0;
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Run under libmshv-emu.so: at RLIMIT_NOFILE exhaustion every call that
+ * Run as `mshvcpu emu --trace TRACE -- emu_rlimit TRACE`: at RLIMIT_NOFILE exhaustion every call that
  * would make a descriptor — open("/dev/mshv"), MSHV_CREATE_PARTITION,
  * MSHV_CREATE_VP — fails with EMFILE, and nothing is half-created: no
  * partition is left in the hypervisor (the trace shows every created one
  * deleted), and a VP refused for want of a descriptor can be created once
  * one is free (not EEXIST). Afterwards the process has exactly the
- * descriptors it started with.
+ * descriptors it started with. The supervisor creates nothing it could
+ * not hand over: it reads the program's limit (prlimit) before creating,
+ * and a refused descriptor releases what was made for it.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -23,7 +25,7 @@
 
 #include "emu_test.h"
 
-static char trace_path[] = "/tmp/mshvcpu-rlimit-trace-XXXXXX";
+static const char *trace_path;
 
 /*
  * The RLIMIT_NOFILE that leaves exactly @free descriptors to hand out:
@@ -50,23 +52,6 @@ static rlim_t limit_leaving(int free_slots)
 	return 0;
 }
 
-/* Lines of the trace with @call and status @status ("0x0000"). */
-static int traced(const char *call, const char *status)
-{
-	char line[4096], want_call[64], want_status[64];
-	FILE *f = fopen(trace_path, "r");
-	int n = 0;
-
-	if (!f)
-		return -1;
-	snprintf(want_call, sizeof(want_call), "\"call\":\"%s\"", call);
-	snprintf(want_status, sizeof(want_status), "\"status\":\"%s\"", status);
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, want_call) && strstr(line, want_status);
-	fclose(f);
-	return n;
-}
-
 static int create_partition(int dev)
 {
 	struct mshv_create_partition args = { 0 };
@@ -81,22 +66,22 @@ static int create_vp(int partition, unsigned int index)
 	return ioctl(partition, MSHV_CREATE_VP, &args);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct rlimit old, tight;
-	int before, dev, p[8], np = 0, vp, vp2, fd, i;
+	int before, dev, p[8], np = 0, vp, vp2, i;
 
-	fd = mkstemp(trace_path);
-	if (fd < 0)
-		return 1;
-	close(fd);
-	setenv("MSHV_EMU_TRACE", trace_path, 1);
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s TRACE\n", argv[0]);
+		return 2;
+	}
+	trace_path = argv[1];
+	CHECK(trace_reset(trace_path) == 0, "the trace (%s) is empty to start", trace_path);
 	getrlimit(RLIMIT_NOFILE, &old);
 
+	before = open_fds();
 	dev = open("/dev/mshv", O_RDWR | O_CLOEXEC);
 	CHECK(dev >= 0, "/dev/mshv opens");
-	/* Counted with the emulator started (its trace file stays open). */
-	before = open_fds() - 1;
 	/* Room for exactly two more descriptors. */
 	tight = old;
 	tight.rlim_cur = limit_leaving(2);
@@ -129,11 +114,11 @@ int main(void)
 	close(vp2);
 	close(dev);
 
-	CHECK(traced("create_partition", "0x0000") == 2, "the hypervisor saw two partitions created");
-	CHECK(traced("delete_partition", "0x0000") == 2, "and both deleted");
-	CHECK(traced("create_vp", "0x0000") == 2, "two VPs created, none twice");
+	CHECK(traced(trace_path, "create_partition") == 2,
+	      "the hypervisor saw two partitions created");
+	CHECK(traced(trace_path, "delete_partition") == 2, "and both deleted");
+	CHECK(traced(trace_path, "create_vp") == 2, "two VPs created, none twice");
 	CHECK(open_fds() == before, "descriptors: %d before, %d after", before, open_fds());
-	unlink(trace_path);
 	printf("%s\n", check_failures ? "FAILED" : "PASSED");
 	return check_failures ? 1 : 0;
 }

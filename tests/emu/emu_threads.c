@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Run under libmshv-emu.so: 8 threads x 1,000 create / initialize / close
- * cycles on one shared /dev/mshv descriptor. Afterwards the process has
- * exactly the descriptors it started with; ASan or valgrind around the run
- * find any memory left behind.
+ * Run as `mshvcpu emu -- emu_threads`: 8 threads x 1,000 create /
+ * initialize / close cycles on one shared /dev/mshv descriptor, served by
+ * the one supervisor. Afterwards the process has exactly the descriptors
+ * it started with; ASan around the supervisor (the sanitizer build) finds
+ * any memory left behind, and in the TSan build (suite threads) both the
+ * program and its supervisor are instrumented.
  */
 #include <dirent.h>
 #include <errno.h>

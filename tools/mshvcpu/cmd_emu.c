@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * mshvcpu emu -- COMMAND: run COMMAND with /dev/mshv emulated by
- * libmshv-emu.so (LD_PRELOAD): the real driver code over the hypervisor
- * model, reachable through ordinary system calls.
+ * mshvcpu emu -- COMMAND: run COMMAND with /dev/mshv emulated. The tool
+ * stays as COMMAND's supervisor (emu/supervisor.h): a seccomp filter
+ * stops COMMAND's /dev/mshv calls in the kernel and this process answers
+ * them with the driver of kernel/ over the hypervisor model.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,59 +13,38 @@
 #include <unistd.h>
 
 #include "model.h"
-
-#ifndef MSHVCPU_EMU_LIBDIR
-#define MSHVCPU_EMU_LIBDIR "/usr/local/lib/mshvcpu"
-#endif
+#include "supervisor.h"
 
 static const char help[] =
 "Usage: mshvcpu emu [OPTIONS] -- COMMAND [ARGS...]\n"
 "Run COMMAND with /dev/mshv emulated: opening it, and the partition and VP\n"
-"descriptors it hands out, reach the Linux driver's create-partition code\n"
-"(compiled in userspace) and a model of the hypervisor behind it. Programs\n"
-"in any language work unmodified; child processes inherit the emulation,\n"
-"and each process has its own hypervisor.\n"
+"descriptors it hands out, reach the driver's side of /dev/mshv (compiled\n"
+"in userspace) and a model of the hypervisor behind it. Programs in any\n"
+"language work unmodified, static binaries and raw system calls included.\n"
+"Every process COMMAND starts shares the one emulated host, as on a real\n"
+"one; emulated descriptors are real descriptors (dup, fork, exec,\n"
+"close_range and SCM_RIGHTS behave as on Linux).\n"
 "\n"
 MODEL_HELP
 "\n"
-"The same settings work without this command, for CI:\n"
-"  LD_PRELOAD=/path/to/libmshv-emu.so MSHV_EMU_HOST=HOST \\\n"
-"  MSHV_EMU_KERNEL=LEVEL MSHV_EMU_TRACE=FILE COMMAND\n"
+"The exit status is COMMAND's (128 + N if signal N ended it).\n"
 "\n"
 "Examples:\n"
 "  mshvcpu emu -- python3 examples/create_partition.py\n"
 "  mshvcpu emu --host mshv-icelake-sp-azure --trace trace.jsonl -- ./my-vmm\n"
 "  mshvcpu emu --kernel v1-only -- mshvcpu create x86-64-v3\n";
 
-static int find_library(char *out, size_t len)
+/* A trace written to the device it traces could never be read back. */
+static bool is_dev_mshv(const char *path)
 {
-	const char *env = getenv("MSHVCPU_EMU_LIBRARY");
-	char exe[PATH_MAX];
-	ssize_t n;
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
 
-	if (env && *env) {
-		if (env[0] != '/' && !realpath(env, out))
-			return -errno;
-		if (env[0] == '/')
-			snprintf(out, len, "%s", env);
-		return access(out, R_OK) ? -errno : 0;
-	}
-	/* Next to the executable (the build tree), then the install location. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(out, len, "%.4000s/libmshv-emu.so", exe);
-			if (access(out, R_OK) == 0)
-				return 0;
-		}
-	}
-	snprintf(out, len, "%s/libmshv-emu.so", MSHVCPU_EMU_LIBDIR);
-	return access(out, R_OK) ? -ENOENT : 0;
+	if (strcmp(slash ? slash + 1 : path, "mshv") != 0)
+		return false;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1,
+		 slash ? path : ".");
+	return realpath(dir, real) && strcmp(real, "/dev") == 0;
 }
 
 int cmd_emu(struct cli *cli, int argc, char **argv)
@@ -76,11 +56,7 @@ int cmd_emu(struct cli *cli, int argc, char **argv)
 	};
 	struct model_opts model = { 0 };
 	struct mshvcpu_error err = { 0 };
-	struct mshvcpu_host host;
-	char lib[PATH_MAX], preload[2 * PATH_MAX];
-	const char *old;
-	enum kshim_abi abi;
-	bool native;
+	struct emu_run_config config = { .sim.abi = KSHIM_ABI_DEFAULT, .notes = stderr };
 	int opt, ret;
 
 	opterr = 0;
@@ -96,27 +72,20 @@ int cmd_emu(struct cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(cli, "emu", "expected -- COMMAND [ARGS...]");
-	if (model.kernel && kshim_abi_parse(model.kernel, &abi))
+	if (model.kernel && kshim_abi_parse(model.kernel, &config.sim.abi))
 		return cli_usage(cli, "emu", "unknown kernel level '%s' "
 				 "(v1-only, cpu-features, nested-smt)", model.kernel);
-	/* Resolve the host now, so a bad one fails here and not in the child. */
-	ret = sim_resolve_host(model.host, &host, &native, &err);
-	if (ret)
-		return cli_fail_lib(cli, cli_spec_status(&err, ret), "emu", &err, ret);
-	ret = find_library(lib, sizeof(lib));
-	if (ret)
-		return cli_fail(cli, EXIT_RUNTIME, "emu", "libmshv-emu.so not found next to "
-				"mshvcpu or in %s (set MSHVCPU_EMU_LIBRARY)", MSHVCPU_EMU_LIBDIR);
+	if (model.trace && is_dev_mshv(model.trace))
+		return cli_usage(cli, "emu", "--trace %s: the trace cannot go to the emulated "
+				 "device itself", model.trace);
+	config.sim.host = model.host;
+	config.sim.trace_path = model.trace;
 
-	old = getenv("LD_PRELOAD");
-	snprintf(preload, sizeof(preload), "%s%s%s", lib, old && *old ? ":" : "", old ? old : "");
-	if (setenv("LD_PRELOAD", preload, 1) ||
-	    (model.host && setenv("MSHV_EMU_HOST", model.host, 1)) ||
-	    (model.kernel && setenv("MSHV_EMU_KERNEL", model.kernel, 1)) ||
-	    (model.trace && setenv("MSHV_EMU_TRACE", model.trace, 1)))
-		return cli_fail(cli, EXIT_RUNTIME, "emu", "setting the environment: %s",
-				strerror(errno));
-	fflush(NULL);
-	execvp(argv[optind], argv + optind);
-	return cli_fail(cli, EXIT_RUNTIME, "emu", "%s: %s", argv[optind], strerror(errno));
+	ret = emu_run(&config, argv + optind, &err);
+	if (ret < 0) {
+		if (err.message[0])
+			return cli_fail_lib(cli, cli_spec_status(&err, ret), "emu", &err, ret);
+		return cli_fail(cli, EXIT_RUNTIME, "emu", "%s", strerror(-ret));
+	}
+	return ret;
 }

@@ -217,59 +217,62 @@ static const char *const memfd_names[] = {
 };
 
 /*
- * Makes the object for simulated-kernel descriptor @kfd and answers the
- * notification with a descriptor for it in the program. On failure the
- * object is released again (and @kfd with it) and -errno returned; the
- * notification is then still to be answered.
+ * Makes the object for simulated-kernel descriptor @kfd, of @kind, and
+ * installs a descriptor for it in the program of the notification being
+ * served. Returns the program's descriptor number, or -errno with nothing
+ * made (@kfd is the caller's to undo).
  */
-static int object_install(struct supervisor *s, const struct seccomp_notif *req, int kfd,
-			  bool cloexec)
+static int object_add(struct supervisor *s, int kfd, enum kshim_fd_kind kind, bool cloexec)
 {
-	struct seccomp_notif_addfd addfd = { .id = req->id, .flags = SECCOMP_ADDFD_FLAG_SEND };
-	enum kshim_fd_kind kind = kshim_fd_kind(s->k, kfd);
+	struct seccomp_notif_addfd addfd = { .id = s->req->id };
 	struct emu_object *o = object_slot(s);
 	char self[64];
 	struct stat st;
-	int theirs, fd, err;
+	int theirs, fd;
 
-	if (!o || kind == KSHIM_FD_NONE) {
-		kshim_close(s->k, kfd);
+	if (!o || kind == KSHIM_FD_NONE)
 		return -ENOMEM;
-	}
 	*o = (struct emu_object){ .kfd = kfd, .kind = kind, .watch = -1 };
 	o->memfd = memfd_create(memfd_names[kind], MFD_CLOEXEC);
-	if (o->memfd < 0) {
-		err = -errno;
-		kshim_close(s->k, kfd);
-		return err;
-	}
+	if (o->memfd < 0)
+		return -errno;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", o->memfd);
 	/* Watch first: the program's description must be counted from its open. */
 	o->watch = inotify_add_watch(s->closes, self, IN_OPEN | IN_CLOSE);
 	theirs = o->watch < 0 || fstat(o->memfd, &st) ? -1 : open(self, O_RDWR | O_CLOEXEC);
 	if (theirs < 0) {
-		err = -errno;
+		int err = -errno;
+
 		if (o->watch >= 0)
 			inotify_rm_watch(s->closes, o->watch);
 		close(o->memfd);
-		kshim_close(s->k, kfd);
 		return err;
 	}
+	addfd.srcfd = (uint32_t)theirs;
+	addfd.newfd_flags = cloexec ? O_CLOEXEC : 0;
+	fd = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+	if (fd < 0) {
+		int err = -errno;
+
+		/* Never installed: no event will come for it. */
+		close(theirs);
+		inotify_rm_watch(s->closes, o->watch);
+		close(o->memfd);
+		return err;
+	}
+	/* The program holds the description now; its last close releases the object. */
+	close(theirs);
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
 	o->live = true;
 	s->live++;
-
-	addfd.srcfd = (uint32_t)theirs;
-	addfd.newfd_flags = cloexec ? O_CLOEXEC : 0;
-	fd = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
-	err = fd < 0 ? -errno : 0;
-	close(theirs);
-	if (err) {
-		/* The close above is this description's last: the event releases it. */
-		return err;
-	}
 	return fd;
+}
+
+/* kshim's installer: a file the driver made during a supervised call. */
+static int install_for_driver(void *ctx, int kfd, enum kshim_fd_kind kind, bool cloexec)
+{
+	return object_add(ctx, kfd, kind, cloexec);
 }
 
 /* Close events: the program's last reference to an object is gone. */
@@ -345,9 +348,10 @@ static void on_open(struct supervisor *s, int dirfd, uint64_t path_addr, uint64_
 	kfd = kshim_open_dev(s->k);
 	if (kfd < 0)
 		return answer(s, kfd);
-	fd = object_install(s, s->req, kfd, flags & O_CLOEXEC);
+	fd = object_add(s, kfd, KSHIM_FD_DEV, flags & O_CLOEXEC);
 	if (fd < 0)
-		answer(s, fd);
+		kshim_close(s->k, kfd);
+	answer(s, fd);
 }
 
 static void on_openat2(struct supervisor *s)
@@ -490,16 +494,10 @@ static void on_ioctl(struct supervisor *s)
 	/* Nothing is created that could not be handed over. */
 	if (makes_file && !target_has_free_fd(pid))
 		return answer(s, -EMFILE);
+	/* A file the driver makes goes to the program through install_for_driver(). */
 	ret = kshim_ioctl_for(s->k, pid, o->kfd, cmd, (unsigned long)d->args[2]);
 	if (ret == -EOPNOTSUPP)
 		explain_once(s, cmd);
-	if (ret >= 0 && makes_file) {
-		int fd = object_install(s, s->req, (int)ret, true);
-
-		if (fd < 0)
-			answer(s, fd);
-		return;
-	}
 	answer(s, ret);
 }
 
@@ -627,34 +625,58 @@ static void __attribute__((noreturn)) start_program(int sock, char *const argv[]
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/*
+ * Poll set: the listener, the close events, the child's pidfd, then the
+ * eventfds the driver watches (irqfds and the like), which the program
+ * signals without a system call the filter could see.
+ */
+enum { POLL_LISTENER, POLL_CLOSES, POLL_CHILD, POLL_FIXED };
+
 static void serve(struct supervisor *s, pid_t child, int *status)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	struct pollfd *fds = NULL;
+	size_t cap = 0;
 	bool reaped = false;
 
 	for (;;) {
-		struct pollfd fds[3] = {
-			{ .fd = s->listener, .events = POLLIN },
-			{ .fd = s->closes, .events = POLLIN },
-			{ .fd = reaped ? -1 : pidfd, .events = POLLIN },
-		};
+		size_t watched = kshim_eventfd_pollfds(s->k, NULL, 0), i;
+		bool signalled = false;
 
-		if (poll(fds, pidfd >= 0 ? 3 : 2, pidfd >= 0 ? -1 : 100) < 0 && errno != EINTR)
+		if (POLL_FIXED + watched > cap) {
+			struct pollfd *grown = realloc(fds, (POLL_FIXED + watched) * sizeof(*fds));
+
+			if (!grown)
+				break;
+			fds = grown;
+			cap = POLL_FIXED + watched;
+		}
+		fds[POLL_LISTENER] = (struct pollfd){ .fd = s->listener, .events = POLLIN };
+		fds[POLL_CLOSES] = (struct pollfd){ .fd = s->closes, .events = POLLIN };
+		fds[POLL_CHILD] = (struct pollfd){ .fd = reaped ? -1 : pidfd, .events = POLLIN };
+		watched = kshim_eventfd_pollfds(s->k, fds + POLL_FIXED, cap - POLL_FIXED);
+
+		/* Without a pidfd, look at the child every 100 ms. */
+		if (poll(fds, POLL_FIXED + watched, pidfd >= 0 ? -1 : 100) < 0 && errno != EINTR)
 			break;
 		read_closes(s);
-		if (fds[0].revents & POLLIN) {
+		for (i = 0; i < watched; i++)
+			signalled |= fds[POLL_FIXED + i].revents != 0;
+		if (signalled)
+			kshim_run_eventfd_watches(s->k);
+		if (fds[POLL_LISTENER].revents & POLLIN) {
 			memset(s->req, 0, s->req_size);
 			if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, s->req) == 0)
 				serve_one(s);
 		}
-		/* Without a pidfd, look every 100 ms; with one, when it says so. */
-		if (!reaped && (pidfd < 0 || (fds[2].revents & POLLIN)) &&
+		if (!reaped && (pidfd < 0 || (fds[POLL_CHILD].revents & POLLIN)) &&
 		    waitpid(child, status, WNOHANG) == child)
 			reaped = true;
 		/* Until no process is left under the filter: orphans are served too. */
-		if (reaped && (fds[0].revents & POLLHUP))
+		if (reaped && (fds[POLL_LISTENER].revents & POLLHUP))
 			break;
 	}
+	free(fds);
 	if (pidfd >= 0)
 		close(pidfd);
 	/* The program's exit closed its descriptors: release what it held. */
@@ -700,6 +722,7 @@ int emu_run(const struct emu_run_config *config, char *const argv[],
 		goto out;
 	}
 	s.k = sim_kshim(s.sim);
+	kshim_set_fd_installer(s.k, install_for_driver, &s);
 	s.closes = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s.closes < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock)) {
 		ret = -errno;

@@ -127,6 +127,7 @@ uint16_t hvm_get_vp_cpuid_values(struct hv *hv, uint64_t control, const void *in
 	size_t max_out = HV_HYP_PAGE_SIZE / sizeof(*output);
 	struct hv_partition *p;
 	unsigned int i;
+	uint16_t status;
 	size_t used;
 
 	used = (size_t)snprintf(trace, trace_len, "\"vp_index\":%u,\"reps\":%u,\"leaves\":[",
@@ -140,11 +141,9 @@ uint16_t hvm_get_vp_cpuid_values(struct hv *hv, uint64_t control, const void *in
 	if (!reps || start >= reps || reps > max_in || reps > max_out || input->reserved ||
 	    input->padding)
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	p = hv_partition_find(hv, input->partition_id);
+	p = hv_partition_running(hv, input->partition_id, &status);
 	if (!p)
-		return HV_STATUS_INVALID_PARTITION_ID;
-	if (p->info.state != HV_PARTITION_STATE_INITIALIZED)
-		return HV_STATUS_INVALID_PARTITION_STATE;
+		return status;
 	if (input->vp_index >= hv->config.max_vps || !p->vps[input->vp_index])
 		return HV_STATUS_INVALID_VP_INDEX;
 	if (hv->config.arch != HV_ARCH_X86_64)

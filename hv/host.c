@@ -2,7 +2,7 @@
 /*
  * The host: its configuration (with defaults), its CPUID (this machine's,
  * a given table, or synthesized from the offered feature words through the
- * feature table), and XSAVE sizes.
+ * feature table), and XSAVE sizes (standard and compacted formats).
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -36,6 +36,19 @@ uint32_t hv_xsave_size(uint64_t xcr0_components)
 		    (xcr0_components >> xsave_components[i].index & 1) && end > size)
 			size = end;
 	}
+	return size;
+}
+
+uint32_t hv_xsave_compacted_size(uint64_t xcr0_components)
+{
+	uint32_t size = XSAVE_MIN_SIZE;
+	size_t i;
+
+	/* Components 2 and up follow the header in index order, packed. */
+	for (i = 0; i < ARRAY_SIZE(xsave_components); i++)
+		if (xsave_components[i].index >= 2 &&
+		    (xcr0_components >> xsave_components[i].index & 1))
+			size += xsave_components[i].size;
 	return size;
 }
 
@@ -392,16 +405,11 @@ int hv_create(const struct hv_host_config *config, struct hv **out)
 
 void hv_destroy(struct hv *hv)
 {
-	struct hv_partition *p, *next;
-
 	if (!hv)
 		return;
 	hv_trace_stop(hv);
-	for (p = hv->partitions; p; p = next) {
-		next = p->next;
-		free(p->vps);
-		free(p);
-	}
+	while (hv->partitions)
+		hv_partition_free(hv, hv->partitions);
 	free(hv->cpuid);
 	pthread_mutex_destroy(&hv->lock);
 	free(hv);

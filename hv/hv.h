@@ -3,7 +3,9 @@
  * A model of the Microsoft Hypervisor's partition interface, as the Linux
  * root-partition driver sees it through hypercalls: one host (its processor
  * features, XSAVE state components, CPUID), a root partition, and child
- * partitions that follow the real state machine.
+ * partitions that follow the real state machine, with their virtual
+ * processors as a VMM finds them before the first guest instruction
+ * (registers, state components, intercepts, virtual interrupts, SynIC).
  *
  * The model is entered the way the hardware is: hv_hypercall() takes a
  * control word and the input and output pages (HV_HYP_PAGE_SIZE bytes each,
@@ -74,6 +76,11 @@ void hv_destroy(struct hv *hv);
  * Issue one hypercall. @input and @output point to hypercall pages
  * (HV_HYP_PAGE_SIZE bytes; @output may be NULL for calls without output).
  * Returns the result word: status in bits 0-15, reps completed in 32-43.
+ *
+ * Some calls name further pages of the root by frame number (GetVpState
+ * and SetVpState). The model's root is this process and its physical
+ * address space is this address space: frame n is the page at address
+ * n << 12 (model). Frame 0 and frames beyond 52 bits are refused.
  */
 uint64_t hv_hypercall(struct hv *hv, uint64_t control, const void *input,
 		      void *output);
@@ -109,6 +116,7 @@ struct hv_partition_info {
 	uint64_t xsave_states;
 	uint32_t max_xsave_data_size;
 	uint32_t vp_count;
+	uint32_t intercept_count;		/* distinct InstallIntercept targets */
 };
 
 /* 0, or -ENOENT when no live partition has that id. */
@@ -117,12 +125,39 @@ int hv_partition_get_info(struct hv *hv, uint64_t partition_id,
 /* Live (created, not deleted) child partitions. */
 size_t hv_partition_count(struct hv *hv);
 
+/*
+ * What the model holds about one VP besides its registers and state
+ * components (which hypercalls read): what was asked of it.
+ */
+struct hv_vp_info {
+	uint32_t index;
+	uint64_t interrupts;		/* AssertVirtualInterrupt deliveries to it */
+	uint32_t last_interrupt_type;	/* HV_X64_INTERRUPT_TYPE_* of the last one */
+	uint32_t last_interrupt_vector;
+	uint64_t events_signaled;	/* SignalEventDirect flags it newly got */
+	uint64_t messages_posted;	/* PostMessageDirect messages accepted */
+	uint32_t messages_queued;	/* of those, waiting behind a full slot now */
+};
+
+/* 0, or -ENOENT when the partition or the VP does not exist. */
+int hv_vp_get_info(struct hv *hv, uint64_t partition_id, uint32_t vp_index,
+		   struct hv_vp_info *info);
+
+/*
+ * The access mask of the intercept InstallIntercept installed for
+ * (@type, @parameter) on a partition: 0, or -ENOENT when there is none.
+ */
+int hv_partition_intercept(struct hv *hv, uint64_t partition_id, uint32_t type,
+			   uint64_t parameter, uint32_t *access_mask);
+
 /* The host's CPUID for one leaf/subleaf, as the model holds it. 0 or -ENOENT. */
 int hv_host_cpuid(struct hv *hv, uint32_t leaf, uint32_t subleaf,
 		  struct hv_cpuid_leaf *out);
 
 /* The standard-format XSAVE size for a set of XCR0 components. */
 uint32_t hv_xsave_size(uint64_t xcr0_components);
+/* The compacted-format size (XSAVEC): what the VP state's XSAVE component holds. */
+uint32_t hv_xsave_compacted_size(uint64_t xcr0_components);
 
 /*
  * Fault injection: the next @count hypercalls with @code return @status

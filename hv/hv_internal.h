@@ -8,8 +8,12 @@
 #include <stdint.h>
 
 #include <hyperv/hv_hypercall.h>
+#include <hyperv/hv_intercept.h>
+#include <hyperv/hv_interrupt.h>
 #include <hyperv/hv_partition.h>
 #include <hyperv/hv_status.h>
+#include <hyperv/hv_synic.h>
+#include <hyperv/hv_vp.h>
 
 #include "hv.h"
 
@@ -86,12 +90,69 @@ struct hv_property_row {
 
 extern const struct hv_property_row hv_property_rows[HV_PROPERTY_ID_COUNT];
 
+/* One id per row of hv_vp_registers.def, in table order. */
+enum hv_vp_register_id {
+#define HV_VP_REGISTER(name, ...) HV_VP_REG_##name,
+#include <hyperv/hv_vp_registers.def>
+#undef HV_VP_REGISTER
+	HV_VP_REGISTER_COUNT,
+};
+
+/* Messages a SINT holds behind its occupied slot (model). */
+#define HV_VP_MESSAGE_QUEUE	4
+
+/* One virtual processor: what CreateVp made and the root has set since. */
+struct hv_vp {
+	uint32_t index;
+	struct hv_u128 regs[HV_VP_REGISTER_COUNT];	/* by hv_vp_register_id */
+	/* The VP state components (vp_state.c). */
+	struct hv_local_interrupt_controller_state lapic;
+	uint8_t *xsave;			/* compacted image of the partition's states */
+	uint32_t xsave_size;
+	uint8_t simp[HV_HYP_PAGE_SIZE];		/* one message slot per SINT */
+	uint8_t siefp[HV_HYP_PAGE_SIZE];	/* 256 bytes of event flags per SINT */
+	struct hv_synthetic_timers_state timers;
+	/* Messages posted while their slot was taken (synic.c). */
+	struct {
+		struct hv_message message[HV_VP_MESSAGE_QUEUE];
+		unsigned int count;
+	} queue[HV_SYNIC_SINT_COUNT];
+	struct hv_vp_info info;
+};
+
+/* One installed intercept (intercept.c), and how many a partition holds (model). */
+struct hv_intercept {
+	uint32_t type;
+	uint32_t access;
+	uint64_t parameter;
+};
+
+#define HV_PARTITION_INTERCEPTS	256
+
 struct hv_partition {
 	struct hv_partition *next;
 	struct hv_partition_info info;
-	uint8_t *vps;			/* created[vp_index], max_vps entries */
+	struct hv_vp **vps;		/* by VP index, max_vps entries; NULL: none */
 	/* The settable properties' values (the others are derived on read). */
 	uint64_t props[HV_PROPERTY_ID_COUNT];
+	struct hv_intercept intercepts[HV_PARTITION_INTERCEPTS];	/* info.intercept_count */
+};
+
+/*
+ * One hypercall as the entry decoded it (hypercall.c), for the handlers
+ * that take it whole. A handler fills in reps_done and the trace's fields.
+ */
+struct hv_call {
+	uint64_t control;
+	const void *input;
+	void *output;
+	unsigned int reps;		/* rep count */
+	unsigned int start;		/* rep start index */
+	unsigned int varhead;		/* variable header, in 8-byte units */
+	unsigned int reps_done;
+	uint64_t partition_id;		/* the target, as the trace shows it */
+	char *trace;
+	size_t trace_len;
 };
 
 struct hv_injection {
@@ -121,6 +182,13 @@ uint64_t hv_xsave_states_for(const struct hv *hv, const uint64_t *effective);
 
 /* Partitions (partition.c): each returns an HV_STATUS_*. */
 struct hv_partition *hv_partition_find(struct hv *hv, uint64_t id);
+/* Unlinks a partition and frees it with its VPs. */
+void hv_partition_free(struct hv *hv, struct hv_partition *victim);
+/*
+ * The partition @id if it is initialized (running), else NULL with
+ * *@status INVALID_PARTITION_ID or INVALID_PARTITION_STATE.
+ */
+struct hv_partition *hv_partition_running(struct hv *hv, uint64_t id, uint16_t *status);
 uint16_t hvm_create_partition(struct hv *hv, const void *in, void *out, char *trace,
 				  size_t trace_len);
 uint16_t hvm_partition_state(struct hv *hv, uint16_t code, const void *in);
@@ -138,6 +206,39 @@ uint16_t hvm_get_property(struct hv *hv, uint16_t code, const void *in, void *ou
 			  char *trace, size_t trace_len);
 uint16_t hvm_set_property(struct hv *hv, const void *in, char *trace, size_t trace_len);
 
+/* Virtual processors and their registers (vp.c). */
+/* A new VP at reset; NULL when out of memory. */
+struct hv_vp *hv_vp_create(const struct hv *hv, const struct hv_partition *p, uint32_t index);
+void hv_vp_free(struct hv_vp *vp);
+/*
+ * The VP a VP-targeted call names, with the checks they share: its
+ * partition running (hv_partition_running), the VP (INVALID_VP_INDEX),
+ * and the input VTL byte (VTL 0 only, no reserved bit: INVALID_PARAMETER).
+ * NULL with *@status on failure; *@p (if @p) is its partition.
+ */
+struct hv_vp *hv_vp_find(struct hv *hv, uint64_t partition_id, uint32_t vp_index,
+			 uint8_t input_vtl, struct hv_partition **p, uint16_t *status);
+uint16_t hvm_get_vp_registers(struct hv *hv, struct hv_call *c);
+uint16_t hvm_set_vp_registers(struct hv *hv, struct hv_call *c);
+/* The table's name of register @number ("RIP"), or NULL. */
+const char *hv_register_name(uint32_t number);
+
+/* VP state components (vp_state.c). */
+/* Their reset contents; 0 or -ENOMEM. */
+int hv_vp_state_init(const struct hv *hv, const struct hv_partition *p, struct hv_vp *vp);
+uint16_t hvm_get_vp_state(struct hv *hv, struct hv_call *c);
+uint16_t hvm_set_vp_state(struct hv *hv, struct hv_call *c);
+
+/* SynIC (synic.c). */
+uint16_t hvm_signal_event_direct(struct hv *hv, struct hv_call *c);
+uint16_t hvm_post_message_direct(struct hv *hv, struct hv_call *c);
+/* End of message: queued messages move into their free slots. */
+void hv_synic_eom(struct hv_vp *vp);
+
+/* Intercepts (intercept.c) and virtual interrupts (interrupt.c). */
+uint16_t hvm_install_intercept(struct hv *hv, struct hv_call *c);
+uint16_t hvm_assert_virtual_interrupt(struct hv *hv, struct hv_call *c);
+
 /* Guest CPUID (cpuid.c). */
 uint16_t hvm_get_vp_cpuid_values(struct hv *hv, uint64_t control, const void *in,
 				     void *out, unsigned int *reps_done, char *trace,
@@ -149,6 +250,8 @@ void hv_guest_cpuid(const struct hv *hv, const struct hv_partition *p, uint32_t 
 /* Trace (trace.c). */
 void hv_trace_emit(struct hv *hv, uint16_t code, uint16_t status, uint64_t partition_id,
 		   const char *fields);
+/* Appends printf output to a call's trace fields, as far as they hold it. */
+void hv_trace_add(struct hv_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *hv_call_name(uint16_t code);
 const char *hv_status_name(uint16_t status);
 const char *hv_property_name(uint32_t code);

@@ -1,29 +1,99 @@
 // SPDX-License-Identifier: MIT
 /*
  * The hypercall entry: decode the control word, check it the way the
- * hypervisor does (rep calls take a rep count, simple calls must not),
- * dispatch under the model's lock, trace, and build the result word.
+ * hypervisor does (rep calls take a rep count, simple calls must not; only
+ * calls with a variable header may say one), dispatch under the model's
+ * lock, trace, and build the result word.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "hv_internal.h"
 
+/* --- Adapters for the handlers that take their arguments one by one --- */
+
+static uint16_t call_create_partition(struct hv *hv, struct hv_call *c)
+{
+	uint16_t status = hvm_create_partition(hv, c->input, c->output, c->trace, c->trace_len);
+
+	c->partition_id = status == HV_STATUS_SUCCESS ?
+			  ((struct hv_output_create_partition *)c->output)->partition_id : 0;
+	return status;
+}
+
+static uint16_t call_partition_state(struct hv *hv, struct hv_call *c)
+{
+	return hvm_partition_state(hv, (uint16_t)(c->control & HV_HYPERCALL_CODE_MASK),
+				   c->input);
+}
+
+static uint16_t call_get_property(struct hv *hv, struct hv_call *c)
+{
+	return hvm_get_property(hv, (uint16_t)(c->control & HV_HYPERCALL_CODE_MASK), c->input,
+				c->output, c->trace, c->trace_len);
+}
+
+static uint16_t call_set_property(struct hv *hv, struct hv_call *c)
+{
+	return hvm_set_property(hv, c->input, c->trace, c->trace_len);
+}
+
+/* DepositMemory: {partition id, then one GPA page number per rep}. */
+static uint16_t call_deposit_memory(struct hv *hv, struct hv_call *c)
+{
+	const uint64_t *input = c->input;
+
+	hv_trace_add(c, "\"pages\":%u", c->reps);
+	if (!c->reps || c->reps > (HV_HYP_PAGE_SIZE - 8) / 8)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	if (input[0] != HV_PARTITION_ID_SELF && !hv_partition_find(hv, input[0]))
+		return HV_STATUS_INVALID_PARTITION_ID;
+	hv->deposited_pages += c->reps;
+	c->reps_done = c->reps;
+	return HV_STATUS_SUCCESS;
+}
+
+static uint16_t call_create_vp(struct hv *hv, struct hv_call *c)
+{
+	return hvm_create_vp(hv, c->input, c->trace, c->trace_len);
+}
+
+static uint16_t call_get_vp_cpuid_values(struct hv *hv, struct hv_call *c)
+{
+	return hvm_get_vp_cpuid_values(hv, c->control, c->input, c->output, &c->reps_done,
+				       c->trace, c->trace_len);
+}
+
+/*
+ * The calls the model answers; any other code is INVALID_HYPERCALL_CODE
+ * (among the driver's pass-through codes: TRANSLATE_VIRTUAL_ADDRESS,
+ * CLEAR_VIRTUAL_INTERRUPT, REGISTER_INTERCEPT_RESULT and
+ * GET_GPA_PAGES_ACCESS_STATES). Columns: a rep call (it takes a rep count,
+ * others must not), a variable header allowed, an output page required.
+ */
 static const struct {
 	uint16_t code;
-	bool rep;
-	size_t input_size;	/* bytes the call reads (rep calls: the fixed header) */
+	bool rep, varhead, output;
+	uint16_t (*handler)(struct hv *hv, struct hv_call *c);
 } calls[] = {
-	{ HVCALL_CREATE_PARTITION, false, 0 },	/* by arch, below */
-	{ HVCALL_INITIALIZE_PARTITION, false, sizeof(struct hv_input_partition_id) },
-	{ HVCALL_FINALIZE_PARTITION, false, sizeof(struct hv_input_partition_id) },
-	{ HVCALL_DELETE_PARTITION, false, sizeof(struct hv_input_partition_id) },
-	{ HVCALL_GET_PARTITION_PROPERTY, false, sizeof(struct hv_input_get_partition_property) },
-	{ HVCALL_SET_PARTITION_PROPERTY, false, sizeof(struct hv_input_set_partition_property) },
-	{ HVCALL_DEPOSIT_MEMORY, true, 16 },
-	{ HVCALL_CREATE_VP, false, sizeof(struct hv_input_create_vp) },
-	{ HVCALL_GET_VP_CPUID_VALUES, true, sizeof(struct hv_input_get_vp_cpuid_values) },
-	{ HVCALL_GET_PARTITION_PROPERTY_EX, false, sizeof(struct hv_input_get_partition_property_ex) },
+	{ HVCALL_CREATE_PARTITION, false, false, true, call_create_partition },
+	{ HVCALL_INITIALIZE_PARTITION, false, false, false, call_partition_state },
+	{ HVCALL_FINALIZE_PARTITION, false, false, false, call_partition_state },
+	{ HVCALL_DELETE_PARTITION, false, false, false, call_partition_state },
+	{ HVCALL_GET_PARTITION_PROPERTY, false, false, true, call_get_property },
+	{ HVCALL_SET_PARTITION_PROPERTY, false, false, false, call_set_property },
+	{ HVCALL_DEPOSIT_MEMORY, true, false, false, call_deposit_memory },
+	{ HVCALL_INSTALL_INTERCEPT, false, false, false, hvm_install_intercept },
+	{ HVCALL_CREATE_VP, false, false, false, call_create_vp },
+	{ HVCALL_GET_VP_REGISTERS, true, false, true, hvm_get_vp_registers },
+	{ HVCALL_SET_VP_REGISTERS, true, false, false, hvm_set_vp_registers },
+	{ HVCALL_ASSERT_VIRTUAL_INTERRUPT, false, false, false, hvm_assert_virtual_interrupt },
+	{ HVCALL_SIGNAL_EVENT_DIRECT, false, false, true, hvm_signal_event_direct },
+	{ HVCALL_POST_MESSAGE_DIRECT, false, false, false, hvm_post_message_direct },
+	{ HVCALL_GET_VP_STATE, false, true, false, hvm_get_vp_state },
+	{ HVCALL_SET_VP_STATE, false, true, false, hvm_set_vp_state },
+	{ HVCALL_GET_VP_CPUID_VALUES, true, false, true, call_get_vp_cpuid_values },
+	{ HVCALL_GET_PARTITION_PROPERTY_EX, false, false, true, call_get_property },
 };
 
 static bool injected(struct hv *hv, uint16_t code, uint16_t *status)
@@ -67,113 +137,56 @@ uint64_t hv_deposited_pages(struct hv *hv)
 	return n;
 }
 
-/* DepositMemory: {partition id, then one GPA page number per rep}. */
-static uint16_t deposit_memory(struct hv *hv, const void *in, unsigned int reps,
-			       unsigned int *reps_done, char *trace, size_t trace_len)
-{
-	const uint64_t *input = in;
-
-	snprintf(trace, trace_len, "\"pages\":%u", reps);
-	if (!reps || reps > (HV_HYP_PAGE_SIZE - 8) / 8)
-		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	if (input[0] != HV_PARTITION_ID_SELF && !hv_partition_find(hv, input[0]))
-		return HV_STATUS_INVALID_PARTITION_ID;
-	hv->deposited_pages += reps;
-	*reps_done = reps;
-	return HV_STATUS_SUCCESS;
-}
-
-static uint64_t partition_of(uint16_t code, const void *in)
-{
-	/* Every modelled input but CreatePartition starts with the partition id. */
-	if (code == HVCALL_CREATE_PARTITION)
-		return 0;
-	return *(const uint64_t *)in;
-}
-
 uint64_t hv_hypercall(struct hv *hv, uint64_t control, const void *input, void *output)
 {
 	uint16_t code = control & HV_HYPERCALL_CODE_MASK;
-	unsigned int reps = (unsigned int)((control & HV_HYPERCALL_REP_COMP_MASK) >>
-					   HV_HYPERCALL_REP_COMP_OFFSET);
-	unsigned int reps_done = 0;
 	char trace[1024] = "";
-	uint64_t partition_id = 0;
+	struct hv_call c = {
+		.control = control,
+		.input = input,
+		.output = output,
+		.reps = (unsigned int)((control & HV_HYPERCALL_REP_COMP_MASK) >>
+				       HV_HYPERCALL_REP_COMP_OFFSET),
+		.start = (unsigned int)((control & HV_HYPERCALL_REP_START_MASK) >>
+					HV_HYPERCALL_REP_START_OFFSET),
+		.varhead = (unsigned int)((control & HV_HYPERCALL_VARHEAD_MASK) >>
+					  HV_HYPERCALL_VARHEAD_OFFSET),
+		.trace = trace,
+		.trace_len = sizeof(trace),
+	};
+	uint64_t known_bits = HV_HYPERCALL_CODE_MASK | HV_HYPERCALL_FAST_BIT |
+			      HV_HYPERCALL_VARHEAD_MASK | HV_HYPERCALL_REP_COMP_MASK |
+			      HV_HYPERCALL_REP_START_MASK;
 	uint16_t status;
 	size_t i;
-	bool rep = false, known = false;
 
 	if (!hv)
 		return HV_STATUS_INVALID_PARAMETER;
 	for (i = 0; i < ARRAY_SIZE(calls); i++)
-		if (calls[i].code == code) {
-			known = true;
-			rep = calls[i].rep;
-		}
+		if (calls[i].code == code)
+			break;
 
 	pthread_mutex_lock(&hv->lock);
-	if (!known) {
+	if (i == ARRAY_SIZE(calls)) {
 		status = HV_STATUS_INVALID_HYPERCALL_CODE;
 		goto out;
 	}
-	if (!input || (control & HV_HYPERCALL_FAST_BIT) ||
-	    (control & HV_HYPERCALL_VARHEAD_MASK) || (!rep && (reps || (control >> 48))) ||
-	    (control & ~(HV_HYPERCALL_CODE_MASK | HV_HYPERCALL_FAST_BIT |
-			 HV_HYPERCALL_VARHEAD_MASK | HV_HYPERCALL_REP_COMP_MASK |
-			 HV_HYPERCALL_REP_START_MASK))) {
+	if (!input || (control & HV_HYPERCALL_FAST_BIT) || (control & ~known_bits) ||
+	    (c.varhead && !calls[i].varhead) ||
+	    (!calls[i].rep && (c.reps || c.start))) {
 		status = HV_STATUS_INVALID_HYPERCALL_INPUT;
 		goto out;
 	}
-	partition_id = partition_of(code, input);
+	/* Every modelled input but CreatePartition starts with the partition id. */
+	c.partition_id = code == HVCALL_CREATE_PARTITION ? 0 : *(const uint64_t *)input;
 	if (injected(hv, code, &status))
 		goto out;
-
-	switch (code) {
-	case HVCALL_CREATE_PARTITION:
-		if (!output) {
-			status = HV_STATUS_INVALID_HYPERCALL_INPUT;
-			break;
-		}
-		status = hvm_create_partition(hv, input, output, trace, sizeof(trace));
-		if (status == HV_STATUS_SUCCESS)
-			partition_id = ((struct hv_output_create_partition *)output)->partition_id;
-		break;
-	case HVCALL_INITIALIZE_PARTITION:
-	case HVCALL_FINALIZE_PARTITION:
-	case HVCALL_DELETE_PARTITION:
-		status = hvm_partition_state(hv, code, input);
-		break;
-	case HVCALL_GET_PARTITION_PROPERTY:
-	case HVCALL_GET_PARTITION_PROPERTY_EX:
-		if (!output) {
-			status = HV_STATUS_INVALID_HYPERCALL_INPUT;
-			break;
-		}
-		status = hvm_get_property(hv, code, input, output, trace, sizeof(trace));
-		break;
-	case HVCALL_SET_PARTITION_PROPERTY:
-		status = hvm_set_property(hv, input, trace, sizeof(trace));
-		break;
-	case HVCALL_DEPOSIT_MEMORY:
-		status = deposit_memory(hv, input, reps, &reps_done, trace, sizeof(trace));
-		break;
-	case HVCALL_CREATE_VP:
-		status = hvm_create_vp(hv, input, trace, sizeof(trace));
-		break;
-	case HVCALL_GET_VP_CPUID_VALUES:
-		if (!output) {
-			status = HV_STATUS_INVALID_HYPERCALL_INPUT;
-			break;
-		}
-		status = hvm_get_vp_cpuid_values(hv, control, input, output, &reps_done,
-						     trace, sizeof(trace));
-		break;
-	default:
-		status = HV_STATUS_INVALID_HYPERCALL_CODE;
-		break;
-	}
+	if (calls[i].output && !output)
+		status = HV_STATUS_INVALID_HYPERCALL_INPUT;
+	else
+		status = calls[i].handler(hv, &c);
 out:
-	hv_trace_emit(hv, code, status, partition_id, trace);
+	hv_trace_emit(hv, code, status, c.partition_id, trace);
 	pthread_mutex_unlock(&hv->lock);
-	return status | (uint64_t)reps_done << HV_HYPERCALL_REP_COMP_OFFSET;
+	return status | (uint64_t)c.reps_done << HV_HYPERCALL_REP_COMP_OFFSET;
 }

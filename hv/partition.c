@@ -2,7 +2,8 @@
 /*
  * Partitions: CreatePartition's validation, the state machine
  * (created -> initialized -> finalized -> deleted), and CreateVp. Their
- * properties, and the early-property window, are in properties.c.
+ * properties, and the early-property window, are in properties.c; a VP's
+ * registers and state in vp.c and vp_state.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -168,7 +169,7 @@ uint16_t hvm_create_partition(struct hv *hv, const void *in, void *out, char *tr
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return HV_STATUS_INSUFFICIENT_MEMORY;
-	p->vps = calloc(hv->config.max_vps, 1);
+	p->vps = calloc(hv->config.max_vps, sizeof(*p->vps));
 	if (!p->vps) {
 		free(p);
 		return HV_STATUS_INSUFFICIENT_MEMORY;
@@ -190,15 +191,18 @@ uint16_t hvm_create_partition(struct hv *hv, const void *in, void *out, char *tr
 	return HV_STATUS_SUCCESS;
 }
 
-static void partition_free(struct hv *hv, struct hv_partition *victim)
+void hv_partition_free(struct hv *hv, struct hv_partition *victim)
 {
 	struct hv_partition **pp;
+	uint32_t i;
 
 	for (pp = &hv->partitions; *pp; pp = &(*pp)->next)
 		if (*pp == victim) {
 			*pp = victim->next;
 			break;
 		}
+	for (i = 0; i < hv->config.max_vps; i++)
+		hv_vp_free(victim->vps[i]);
 	free(victim->vps);
 	free(victim);
 }
@@ -224,9 +228,19 @@ uint16_t hvm_partition_state(struct hv *hv, uint16_t code, const void *in)
 	default:	/* DELETE: a running (initialized) partition must be finalized first */
 		if (p->info.state == HV_PARTITION_STATE_INITIALIZED)
 			return HV_STATUS_INVALID_PARTITION_STATE;
-		partition_free(hv, p);
+		hv_partition_free(hv, p);
 		return HV_STATUS_SUCCESS;
 	}
+}
+
+struct hv_partition *hv_partition_running(struct hv *hv, uint64_t id, uint16_t *status)
+{
+	struct hv_partition *p = hv_partition_find(hv, id);
+
+	*status = !p ? HV_STATUS_INVALID_PARTITION_ID :
+		  p->info.state != HV_PARTITION_STATE_INITIALIZED ? HV_STATUS_INVALID_PARTITION_STATE :
+								     HV_STATUS_SUCCESS;
+	return *status == HV_STATUS_SUCCESS ? p : NULL;
 }
 
 uint16_t hvm_create_vp(struct hv *hv, const void *in, char *trace, size_t trace_len)
@@ -241,7 +255,9 @@ uint16_t hvm_create_vp(struct hv *hv, const void *in, char *trace, size_t trace_
 		return HV_STATUS_INVALID_PARTITION_STATE;
 	if (input->vp_index >= hv->config.max_vps || p->vps[input->vp_index])
 		return HV_STATUS_INVALID_VP_INDEX;
-	p->vps[input->vp_index] = 1;
+	p->vps[input->vp_index] = hv_vp_create(hv, p, input->vp_index);
+	if (!p->vps[input->vp_index])
+		return HV_STATUS_INSUFFICIENT_MEMORY;
 	p->info.vp_count++;
 	return HV_STATUS_SUCCESS;
 }

@@ -18,12 +18,26 @@
  *   create_vp              vp_index
  *   get_vp_cpuid_values    vp_index, reps, leaves ["0xLEAF.SUBLEAF", ...]
  *   deposit_memory         pages
+ *   get/set_vp_registers   vp_index, reps, registers ["RIP", ...] (the
+ *                          table's names; "0x%08x" for a name it lacks)
+ *   get/set_vp_state       vp_index, state ("lapic", "xsave", "sim_page",
+ *                          "sief_page", "synthetic_timers"), pages (by
+ *                          pages) or bytes (inline)
+ *   install_intercept      intercept_type, access, parameter
+ *   assert_virtual_interrupt  interrupt_type, vector, destination, logical,
+ *                          level_triggered, delivered (on success)
+ *   signal_event_direct    vp_index, sint, flag, newly_signaled (on success)
+ *   post_message_direct    vp_index, sint, message_type, payload_size,
+ *                          queued (on success)
+ * A field list too long for the line stops early (a register list: the
+ * names that fit).
  * partition_id is the target (create_partition: the new id on success, 0
  * otherwise; the root partition is 0xffffffffffffffff).
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,6 +103,18 @@ void hv_trace_stop(struct hv *hv)
 		close(hv->trace_fd);
 	hv->trace_fd = -1;
 	pthread_mutex_unlock(&hv->lock);
+}
+
+void hv_trace_add(struct hv_call *c, const char *fmt, ...)
+{
+	size_t used = strlen(c->trace);
+	va_list ap;
+
+	if (used + 1 >= c->trace_len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->trace + used, c->trace_len - used, fmt, ap);
+	va_end(ap);
 }
 
 /* Called with the lock held. */

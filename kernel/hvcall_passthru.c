@@ -22,18 +22,35 @@
 #define FROM(origin)	BIT(MSHV_FROM_##origin)
 
 /*
- * Which descriptors may pass each hypercall through. Setting a partition
- * property changes the whole partition, so only the partition's own file
- * (whose ioctls hold the partition lock) may do it.
+ * Which descriptors may pass each hypercall through: every call whose
+ * input starts with the target partition's id, as Linux lists them. Only
+ * that id is forced; a VP-targeted call keeps the VP index (and VTL) the
+ * VMM wrote, so a partition file can reach any of its VPs and a VP file
+ * any VP of its partition. Setting a partition property may complete
+ * asynchronously in the hypervisor, which Linux waits for only under the
+ * partition lock: only the partition's own file may do it. /dev/mshv
+ * (the root itself) may only read the root's properties.
  */
+#define GUEST		(FROM(PARTITION) | FROM(VP))
+
 static const struct {
 	u16 code;
 	u8 allowed_from;
 } passthru_allowed[] = {
-	{ HVCALL_GET_PARTITION_PROPERTY,	FROM(DEV) | FROM(PARTITION) | FROM(VP) },
-	{ HVCALL_GET_PARTITION_PROPERTY_EX,	FROM(DEV) | FROM(PARTITION) | FROM(VP) },
+	{ HVCALL_GET_PARTITION_PROPERTY,	FROM(DEV) | GUEST },
 	{ HVCALL_SET_PARTITION_PROPERTY,	FROM(PARTITION) },
-	{ HVCALL_GET_VP_CPUID_VALUES,		FROM(PARTITION) | FROM(VP) },
+	{ HVCALL_INSTALL_INTERCEPT,		GUEST },
+	{ HVCALL_GET_VP_REGISTERS,		GUEST },
+	{ HVCALL_SET_VP_REGISTERS,		GUEST },
+	{ HVCALL_TRANSLATE_VIRTUAL_ADDRESS,	GUEST },
+	{ HVCALL_CLEAR_VIRTUAL_INTERRUPT,	GUEST },
+	{ HVCALL_REGISTER_INTERCEPT_RESULT,	GUEST },
+	{ HVCALL_ASSERT_VIRTUAL_INTERRUPT,	GUEST },
+	{ HVCALL_SIGNAL_EVENT_DIRECT,		GUEST },
+	{ HVCALL_POST_MESSAGE_DIRECT,		GUEST },
+	{ HVCALL_GET_GPA_PAGES_ACCESS_STATES,	GUEST },
+	{ HVCALL_GET_VP_CPUID_VALUES,		GUEST },
+	{ HVCALL_GET_PARTITION_PROPERTY_EX,	FROM(DEV) | GUEST },
 };
 
 static bool passthru_allowed_from(enum mshv_passthru_origin origin, u16 code)

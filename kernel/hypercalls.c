@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Every request the driver makes of the hypervisor: the partition and VP
- * life-cycle calls, memory deposits, and the result-to-errno rule.
+ * life-cycle calls, memory deposits, a partition property, a VP's state
+ * components, and the result-to-errno rule.
  *
  * The hypervisor takes no memory of its own. When a call needs some it
  * fails with HV_STATUS_INSUFFICIENT_MEMORY; the driver then gives it one
@@ -10,9 +11,11 @@
  * writes its input afresh on every attempt.
  */
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <asm/mshyperv.h>
+#include <hyperv/hv_vp.h>
 
 #include "mshv_driver.h"
 
@@ -260,4 +263,135 @@ int hyp_create_vp(u64 partition_id, u32 index)
 	struct create_vp_call call = { .partition_id = partition_id, .index = index };
 
 	return hyp_call_until_fed(partition_id, create_vp_once, &call);
+}
+
+/**
+ * hyp_get_partition_property() - GetPartitionProperty of an 8-byte property
+ * @partition_id: the partition
+ * @code:         HV_PARTITION_PROPERTY_*
+ * @value:        the value, on success
+ *
+ * Return: 0 or a negative errno.
+ */
+int hyp_get_partition_property(u64 partition_id, u32 code, u64 *value)
+{
+	struct hv_input_get_partition_property *in = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	struct hv_output_get_partition_property *out = *this_cpu_ptr(hyperv_pcpu_output_arg);
+	u64 result;
+
+	memset(in, 0, sizeof(*in));
+	in->partition_id = partition_id;
+	in->property_code = code;
+	result = hv_do_hypercall(HVCALL_GET_PARTITION_PROPERTY, in, out);
+	if (hyp_status(result) == HV_STATUS_SUCCESS)
+		*value = out->property_value;
+	return hyp_status_to_errno(result);
+}
+
+/* One Get/SetVpState in flight, made again after each deposit. */
+struct vp_state_call {
+	u64 partition_id;
+	u32 vp_index;
+	const struct hv_vp_state_data *state;
+	u32 page_count;			/* pages at @pages, or 0: inline */
+	void *pages;
+	const void *bytes;		/* set, inline: @num_bytes of them */
+	u32 num_bytes;
+	union hv_output_get_vp_state *out;	/* get, inline */
+};
+
+/* The header both calls share, then the frame numbers of the pages. */
+static void vp_state_input(const struct vp_state_call *call, struct hv_input_vp_state *in)
+{
+	u32 i;
+
+	memset(in, 0, sizeof(*in));
+	in->partition_id = call->partition_id;
+	in->vp_index = call->vp_index;
+	in->state_data = *call->state;
+	for (i = 0; i < call->page_count; i++)
+		in->data[i] = virt_to_pfn((char *)call->pages + i * PAGE_SIZE);
+}
+
+static u64 get_vp_state_once(void *ctx)
+{
+	struct vp_state_call *call = ctx;
+	struct hv_input_get_vp_state *in = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	union hv_output_get_vp_state *out = *this_cpu_ptr(hyperv_pcpu_output_arg);
+	u64 result;
+
+	vp_state_input(call, in);
+	memset(out, 0, sizeof(*out));
+	result = hv_do_hypercall(HVCALL_GET_VP_STATE |
+				 (u64)call->page_count << HV_HYPERCALL_VARHEAD_OFFSET, in, out);
+	if (hyp_status(result) == HV_STATUS_SUCCESS && call->out)
+		memcpy(call->out, out, sizeof(*out));
+	return result;
+}
+
+static u64 set_vp_state_once(void *ctx)
+{
+	struct vp_state_call *call = ctx;
+	struct hv_input_set_vp_state *in = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	u64 varhead = call->num_bytes ? (call->num_bytes + 7) / 8 : call->page_count;
+
+	/* The frame numbers, or the bytes, follow the header. */
+	vp_state_input(call, in);
+	if (call->num_bytes)
+		memcpy(in + 1, call->bytes, call->num_bytes);
+	return hv_do_hypercall(HVCALL_SET_VP_STATE | varhead << HV_HYPERCALL_VARHEAD_OFFSET,
+			       in, NULL);
+}
+
+/**
+ * hyp_get_vp_state() - GetVpState of one component
+ * @partition_id: the VP's partition
+ * @vp_index:     the VP
+ * @state:        which component (and, for XSAVE, which states)
+ * @page_count:   how many pages the hypervisor writes it to, or 0 when it
+ *                comes back in the output page
+ * @pages:        @page_count contiguous pages of the driver's own
+ * @out:          the output page's contents when @page_count is 0
+ *
+ * Return: 0 or a negative errno; -EINVAL when the pages do not fit one call.
+ */
+int hyp_get_vp_state(u64 partition_id, u32 vp_index, const struct hv_vp_state_data *state,
+		     u32 page_count, void *pages, union hv_output_get_vp_state *out)
+{
+	struct vp_state_call call = {
+		.partition_id = partition_id, .vp_index = vp_index, .state = state,
+		.page_count = page_count, .pages = pages, .out = page_count ? NULL : out,
+	};
+
+	if (page_count > HV_VP_STATE_BATCH_SIZE || (!page_count && !out))
+		return -EINVAL;
+	return hyp_call_until_fed(partition_id, get_vp_state_once, &call);
+}
+
+/**
+ * hyp_set_vp_state() - SetVpState of one component
+ * @partition_id: the VP's partition
+ * @vp_index:     the VP
+ * @state:        which component
+ * @page_count:   how many pages hold it, or 0 when it travels inline
+ * @pages:        @page_count contiguous pages of the driver's own
+ * @bytes:        the inline data when @page_count is 0
+ * @num_bytes:    how many
+ *
+ * Return: 0 or a negative errno; -EINVAL when the data do not fit one call.
+ */
+int hyp_set_vp_state(u64 partition_id, u32 vp_index, const struct hv_vp_state_data *state,
+		     u32 page_count, void *pages, const void *bytes, u32 num_bytes)
+{
+	struct vp_state_call call = {
+		.partition_id = partition_id, .vp_index = vp_index, .state = state,
+		.page_count = page_count, .pages = pages, .bytes = bytes,
+		.num_bytes = num_bytes,
+	};
+
+	if (page_count > HV_VP_STATE_BATCH_SIZE ||
+	    sizeof(struct hv_input_set_vp_state) + num_bytes > HV_HYP_PAGE_SIZE ||
+	    (!page_count && !num_bytes))
+		return -EINVAL;
+	return hyp_call_until_fed(partition_id, set_vp_state_once, &call);
 }

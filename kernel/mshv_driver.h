@@ -4,9 +4,10 @@
  *
  * The driver owns three kinds of open file: /dev/mshv itself (dev_mshv.c),
  * one per guest partition (partition_fd.c) and one per virtual processor
- * (vp_fd.c). Everything the driver asks of the hypervisor goes through
- * hypercalls.c; the MSHV_ROOT_HVCALL pass-through, which all three files
- * offer, is hvcall_passthru.c.
+ * (vp_fd.c, with its state components in vp_state.c). Everything the
+ * driver asks of the hypervisor goes through hypercalls.c; the
+ * MSHV_ROOT_HVCALL pass-through, which all three files offer, is
+ * hvcall_passthru.c.
  *
  * Written for mshvcpu from the behaviour in ../shared/reference/mshv-abi.md;
  * built against kernel/shim/ only.
@@ -20,6 +21,7 @@
 #include <linux/refcount.h>
 #include <asm/mshyperv.h>
 #include <hyperv/hv_partition.h>
+#include <hyperv/hv_vp.h>
 
 /* A partition holds at most this many virtual processors. */
 #define MSHV_VP_SLOTS			256
@@ -74,6 +76,22 @@ void mshv_pt_put(struct mshv_pt *pt);
 /* vp_fd.c */
 long mshv_vp_open(struct mshv_pt *pt, u32 index);
 
+/*
+ * vp_state.c: MSHV_GET_VP_STATE and MSHV_SET_VP_STATE. The uapi's
+ * component numbers (Linux's include/uapi/linux/mshv.h has them; ours does
+ * not yet).
+ */
+enum {
+	MSHV_VP_STATE_LAPIC,
+	MSHV_VP_STATE_XSAVE,		/* compacted XSAVE image */
+	MSHV_VP_STATE_SIMP,
+	MSHV_VP_STATE_SIEFP,
+	MSHV_VP_STATE_SYNTHETIC_TIMERS,
+	MSHV_VP_STATE_COUNT,
+};
+
+long mshv_vp_state_ioctl(struct mshv_vcpu *vcpu, void __user *uarg, bool set);
+
 /* hvcall_passthru.c: which descriptor the call came through. */
 enum mshv_passthru_origin {
 	MSHV_FROM_DEV,			/* /dev/mshv: the root partition itself */
@@ -92,6 +110,11 @@ int hyp_initialize_partition(u64 partition_id);
 int hyp_finalize_partition(u64 partition_id);
 int hyp_delete_partition(u64 partition_id);
 int hyp_create_vp(u64 partition_id, u32 index);
+int hyp_get_partition_property(u64 partition_id, u32 code, u64 *value);
+int hyp_get_vp_state(u64 partition_id, u32 vp_index, const struct hv_vp_state_data *state,
+		     u32 page_count, void *pages, union hv_output_get_vp_state *out);
+int hyp_set_vp_state(u64 partition_id, u32 vp_index, const struct hv_vp_state_data *state,
+		     u32 page_count, void *pages, const void *bytes, u32 num_bytes);
 u64 hyp_call_reps(u16 code, u16 reps, u16 first_rep, void *input, void *output);
 int hyp_call_until_fed(u64 donee, u64 (*attempt)(void *ctx), void *ctx);
 

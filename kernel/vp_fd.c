@@ -3,8 +3,10 @@
  * The file of one virtual processor, as MSHV_CREATE_VP returns it.
  *
  * A VP belongs to its partition and keeps it alive while the file is
- * open. The VP itself lives as long as the partition: the hypervisor has
- * no call to delete one, so its slot is never reused.
+ * open. Its ioctls -- the ROOT_HVCALL pass-through and the state
+ * components (vp_state.c) -- run one at a time under the VP's lock. The
+ * VP itself lives as long as the partition: the hypervisor has no call
+ * to delete one, so its slot is never reused.
  */
 #include <linux/kernel.h>
 #include <linux/fs.h>
@@ -25,10 +27,14 @@ static long vp_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 					   (void __user *)arg);
 		mutex_unlock(&vcpu->lock);
 		return ret;
-	/* Known to the ABI; running a guest is beyond this driver. */
-	case MSHV_RUN_VP:
 	case MSHV_GET_VP_STATE:
 	case MSHV_SET_VP_STATE:
+		mutex_lock(&vcpu->lock);
+		ret = mshv_vp_state_ioctl(vcpu, (void __user *)arg, cmd == MSHV_SET_VP_STATE);
+		mutex_unlock(&vcpu->lock);
+		return ret;
+	/* Known to the ABI; running a guest is beyond this driver. */
+	case MSHV_RUN_VP:
 		return -EOPNOTSUPP;
 	default:
 		return -ENOTTY;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Microsoft Hypervisor hypercall status codes (HV_STATUS_*), the subset the
- * partition-creation path can return. Values from the hypervisor's public
- * specification as collected in ../shared/reference/mshv-abi.md.
+ * model can return. Values from the hypervisor's public
+ * specification as collected in ../shared/reference/mshv-abi.md; those it
+ * does not list (INVALID_VP_INDEX, NOT_FOUND, INSUFFICIENT_BUFFERS) from
+ * Linux's include/hyperv/hvgdk_mini.h.
  */
 #ifndef _HYPERV_HV_STATUS_H
 #define _HYPERV_HV_STATUS_H
@@ -26,6 +28,7 @@
 	X(INVALID_PARTITION_ID,				0x000D)		\
 	X(INVALID_VP_INDEX,				0x000E)		\
 	X(NOT_FOUND,					0x0010)		\
+	X(INSUFFICIENT_BUFFERS,				0x0013)		\
 	X(PROCESSOR_FEATURE_NOT_SUPPORTED,		0x0020)		\
 	X(INCOMPATIBLE_PROCESSOR,			0x0037)		\
 	X(PROCESSOR_FEATURE_INCOMPATIBLE_XSAVE_FEATURES, 0x003B)	\

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -26,6 +27,7 @@
 
 #include "hv.h"
 #include "kshim.h"
+#include "kshim_internal.h"
 
 /* What kernel/ sees of files (linux/fs.h in the shim). */
 struct inode;
@@ -83,6 +85,9 @@ struct kshim {
 	kshim_hypercall_hook_fn hypercall_hook;
 	void *hypercall_hook_ctx;
 	const void *fault_from;
+	struct eventfd_ctx *watches;	/* kshim_eventfd.c */
+	kshim_fd_installer_fn installer;
+	void *installer_ctx;
 };
 
 /* The kernel a system call on this thread runs in, and its copy count. */
@@ -363,8 +368,27 @@ int anon_inode_getfd(const char *name, const struct file_operations *fops, void 
 	pthread_mutex_lock(&k->lock);
 	fd = fd_alloc(k, f);
 	pthread_mutex_unlock(&k->lock);
-	if (fd < 0)
+	if (fd < 0) {
 		free(f);
+		return fd;
+	}
+	/*
+	 * For another process's call, its own descriptor is the one the
+	 * driver hands back; the installer maps it to ours. As in the
+	 * kernel, a descriptor that cannot be installed releases nothing:
+	 * the driver unwinds what it made.
+	 */
+	if (current_task && k->installer) {
+		int theirs = k->installer(k->installer_ctx, fd, f->kind, flags & O_CLOEXEC);
+
+		if (theirs < 0) {
+			pthread_mutex_lock(&k->lock);
+			k->fds[fd] = NULL;
+			pthread_mutex_unlock(&k->lock);
+			free(f);
+		}
+		return theirs;
+	}
 	return fd;
 }
 
@@ -478,6 +502,41 @@ int kshim_open_dev(struct kshim *k)
 	if (fd < 0)
 		free(f);
 	return fd;
+}
+
+struct kshim *kshim_current(void)
+{
+	return current_kshim;
+}
+
+pid_t kshim_current_task(void)
+{
+	return current_task;
+}
+
+struct kshim *kshim_enter(struct kshim *k)
+{
+	struct kshim *saved = current_kshim;
+
+	if (ensure_pcpu_pages() == 0)
+		pthread_setspecific(pcpu_key, kshim_pcpu_input_page);
+	current_kshim = k;
+	return saved;
+}
+
+void kshim_leave(struct kshim *saved)
+{
+	current_kshim = saved;
+}
+
+struct eventfd_ctx **kshim_eventfd_watches(struct kshim *k)
+{
+	return &k->watches;
+}
+
+pthread_mutex_t *kshim_lock(struct kshim *k)
+{
+	return &k->lock;
 }
 
 long kshim_ioctl_for(struct kshim *k, int task, int fd, unsigned int cmd,
@@ -601,5 +660,13 @@ void kshim_set_hypercall_hook(struct kshim *k, kshim_hypercall_hook_fn fn, void 
 	pthread_mutex_lock(&k->lock);
 	k->hypercall_hook = fn;
 	k->hypercall_hook_ctx = ctx;
+	pthread_mutex_unlock(&k->lock);
+}
+
+void kshim_set_fd_installer(struct kshim *k, kshim_fd_installer_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&k->lock);
+	k->installer = fn;
+	k->installer_ctx = ctx;
 	pthread_mutex_unlock(&k->lock);
 }

@@ -12,6 +12,7 @@
 #define MSHVCPU_KSHIM_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct hv;
@@ -55,6 +56,7 @@ long kshim_ioctl(struct kshim *k, int fd, unsigned int cmd, unsigned long arg);
  */
 long kshim_ioctl_for(struct kshim *k, int task, int fd, unsigned int cmd,
 		     unsigned long arg);
+
 int kshim_close(struct kshim *k, int fd);
 int kshim_dup(struct kshim *k, int fd);
 
@@ -68,6 +70,18 @@ enum kshim_fd_kind {
 enum kshim_fd_kind kshim_fd_kind(struct kshim *k, int fd);
 /* Open descriptors (leak checks). */
 unsigned int kshim_fd_count(struct kshim *k);
+
+/*
+ * A file the driver makes during kshim_ioctl_for() (anon_inode_getfd: a
+ * partition, a VP) is handed to the calling program through the
+ * installer: given our descriptor @kfd, it installs a descriptor in the
+ * program and returns that number (or -errno), which is what the driver
+ * then returns or writes. Without an installer, or for kshim_ioctl(), the
+ * driver sees our own numbers.
+ */
+typedef int (*kshim_fd_installer_fn)(void *ctx, int kfd, enum kshim_fd_kind kind,
+				     bool cloexec);
+void kshim_set_fd_installer(struct kshim *k, kshim_fd_installer_fn fn, void *ctx);
 
 /*
  * Deterministic test hooks.
@@ -97,5 +111,16 @@ void kshim_set_hypercall_hook(struct kshim *k, kshim_hypercall_hook_fn fn,
  * rest as not copied). NULL turns it off.
  */
 void kshim_set_fault_from(struct kshim *k, const void *from);
+
+/*
+ * Eventfds the driver watches (irqfds, ioeventfds): whoever runs the
+ * event loop polls these descriptors (up to @max of them are filled in;
+ * the return value is how many there are) and, when one is readable,
+ * calls kshim_run_eventfd_watches(), which runs the driver's callbacks in
+ * the simulated kernel. Returns how many callbacks ran.
+ */
+struct pollfd;
+size_t kshim_eventfd_pollfds(struct kshim *k, struct pollfd *out, size_t max);
+unsigned int kshim_run_eventfd_watches(struct kshim *k);
 
 #endif /* MSHVCPU_KSHIM_H */

@@ -207,13 +207,20 @@ void env_up_on(struct env *e, enum host host, enum kshim_abi abi, enum env_level
 		.offered = { 0, 0, 0, 0 },
 		.clock_frequency = CLOCK,
 	};
+
+	env_up_host(e, &c, abi, what);
+}
+
+void env_up_host(struct env *e, const struct hv_host_config *c, enum kshim_abi abi,
+		 enum env_level what)
+{
 	struct kshim_config kc = { .abi = abi };
 	long fd;
 
 	memset(e, 0, sizeof(*e));
 	e->fd[ON_DEV] = e->fd[ON_PT] = e->fd[ON_VP] = -1;
 	guard_up(&e->guard);
-	assert_int_equal(hv_create(&c, &e->hv), 0);
+	assert_int_equal(hv_create(c, &e->hv), 0);
 	kc.hv = e->hv;
 	assert_int_equal(kshim_create(&kc, &e->k), 0);
 	e->fd[ON_DEV] = kshim_open_dev(e->k);

@@ -48,7 +48,19 @@
 #define HC_GET_PROPERTY		0x0044
 #define HC_SET_PROPERTY		0x0045
 #define HC_DEPOSIT_MEMORY	0x0048
+#define HC_INSTALL_INTERCEPT	0x004D
 #define HC_CREATE_VP		0x004E
+#define HC_GET_VP_REGISTERS	0x0050
+#define HC_SET_VP_REGISTERS	0x0051
+#define HC_TRANSLATE_VA		0x0052
+#define HC_CLEAR_INTERRUPT	0x0056
+#define HC_REGISTER_INTERCEPT_RESULT 0x0091
+#define HC_ASSERT_INTERRUPT	0x0094
+#define HC_SIGNAL_EVENT_DIRECT	0x00C0
+#define HC_POST_MESSAGE_DIRECT	0x00C1
+#define HC_GET_GPA_ACCESS_STATES 0x00C9
+#define HC_GET_VP_STATE		0x00E3
+#define HC_SET_VP_STATE		0x00E4
 #define HC_GET_VP_CPUID_VALUES	0x00F4
 #define HC_GET_PROPERTY_EX	0x0101
 
@@ -59,6 +71,7 @@
 #define ST_INVALID_PARTITION_STATE	0x0007
 #define ST_UNKNOWN_PROPERTY		0x0009
 #define ST_INSUFFICIENT_MEMORY		0x000B
+#define ST_INVALID_VP_INDEX		0x000E
 
 #define REP_COUNT_SHIFT		32
 #define PARTITION_ID_SELF	0xFFFFFFFFFFFFFFFFULL
@@ -150,6 +163,9 @@ struct env {
 void env_up_on(struct env *e, enum host host, enum kshim_abi abi, enum env_level what);
 /* The same on an x86_64 host. */
 void env_up(struct env *e, enum kshim_abi abi, enum env_level what);
+/* The same on a model of the test's own host @c. */
+void env_up_host(struct env *e, const struct hv_host_config *c, enum kshim_abi abi,
+		 enum env_level what);
 /* Closes what is still open; no descriptor and no partition may be left. */
 void env_down(struct env *e);
 

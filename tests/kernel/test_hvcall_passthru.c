@@ -314,14 +314,25 @@ static void read_only_argument_is_efault_after_a_successful_call(void **state)
 	env_down(&e);
 }
 
+/*
+ * Linux's list: a partition fd has 14 calls, a VP fd the same but
+ * SET_PARTITION_PROPERTY (asynchronous), /dev/mshv the two reads.
+ */
+#define MAX_ALLOWED	14
+#define GUEST_CALLS								\
+	HC_GET_PROPERTY, HC_INSTALL_INTERCEPT, HC_GET_VP_REGISTERS,		\
+	HC_SET_VP_REGISTERS, HC_TRANSLATE_VA, HC_CLEAR_INTERRUPT,		\
+	HC_REGISTER_INTERCEPT_RESULT, HC_ASSERT_INTERRUPT, HC_SIGNAL_EVENT_DIRECT, \
+	HC_POST_MESSAGE_DIRECT, HC_GET_GPA_ACCESS_STATES, HC_GET_VP_CPUID_VALUES, \
+	HC_GET_PROPERTY_EX
+
 /* Every code 0..0x1FF on each kind: exactly the allowed ones reach the hypervisor. */
 static void only_allowed_codes_reach_the_hypervisor(void **state)
 {
-	static const uint16_t allowed[KINDS][4] = {
+	static const uint16_t allowed[KINDS][MAX_ALLOWED] = {
 		[ON_DEV] = { HC_GET_PROPERTY, HC_GET_PROPERTY_EX },
-		[ON_PT] = { HC_GET_PROPERTY, HC_GET_PROPERTY_EX, HC_SET_PROPERTY,
-			    HC_GET_VP_CPUID_VALUES },
-		[ON_VP] = { HC_GET_PROPERTY, HC_GET_PROPERTY_EX, HC_GET_VP_CPUID_VALUES },
+		[ON_PT] = { GUEST_CALLS, HC_SET_PROPERTY },
+		[ON_VP] = { GUEST_CALLS },
 	};
 	_Alignas(8) uint8_t arg[HVC_SIZE], before[HVC_SIZE], in[24];
 	unsigned int code, passed[KINDS] = { 0 };
@@ -334,7 +345,7 @@ static void only_allowed_codes_reach_the_hypervisor(void **state)
 			long ret;
 			size_t i;
 
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < MAX_ALLOWED; i++)
 				ok |= allowed[kind][i] && allowed[kind][i] == code;
 			property_input(in, 0, PROP_CLOCK_FREQUENCY, 0);
 			hvc(arg, (uint16_t)code, 0, in, 16, big_out, HV_PAGE);
@@ -357,8 +368,52 @@ static void only_allowed_codes_reach_the_hypervisor(void **state)
 		}
 	}
 	assert_int_equal(passed[ON_DEV], 2);
-	assert_int_equal(passed[ON_PT], 4);
-	assert_int_equal(passed[ON_VP], 3);
+	assert_int_equal(passed[ON_PT], 14);
+	assert_int_equal(passed[ON_VP], 13);
+}
+
+/*
+ * A VP-targeted call keeps the VP index the VMM wrote: only the partition
+ * id is forced. From the partition fd or any VP's fd, GetVpRegisters
+ * reaches the VP it names; a VP that does not exist is the hypervisor's
+ * INVALID_VP_INDEX.
+ */
+static void vp_targeted_input_keeps_its_vp_index(void **state)
+{
+	_Alignas(8) uint8_t arg[HVC_SIZE], in[20], out[16];
+	struct env *e = *state;
+	static const struct {
+		enum kind kind;
+		uint32_t vp_index;
+		long ret;
+		uint16_t status;
+		uint64_t rip;
+	} cases[] = {
+		{ ON_PT, 5, 0, ST_SUCCESS, 0xFFF0 },
+		{ ON_VP, 5, 0, ST_SUCCESS, 0xFFF0 },	/* VP 0's fd, VP 5's registers */
+		{ ON_PT, 7, -EINVAL, ST_INVALID_VP_INDEX, 0 },
+		{ ON_VP, 7, -EINVAL, ST_INVALID_VP_INDEX, 0 },
+	};
+	long fd = create_vp(e, 5);
+	size_t i;
+
+	assert_true(fd >= 0);
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		memset(in, 0, sizeof(in));
+		put64(in, 0, 0xDEADBEEFULL);
+		put32(in, 8, cases[i].vp_index);
+		put32(in, 16, 0x00020010);		/* RIP */
+		memset(out, POISON, sizeof(out));
+		hvc(arg, HC_GET_VP_REGISTERS, 1, in, sizeof(in), out, sizeof(out));
+		assert_int_equal(root_hvcall(e, cases[i].kind, arg), cases[i].ret);
+		assert_int_equal(get16(arg, HVC_STATUS), cases[i].status);
+		assert_int_equal(e->rec.calls, 1);
+		assert_int_equal(get64(e->rec.input[0], 0), e->id);
+		assert_int_equal(get32(e->rec.input[0], 8), cases[i].vp_index);
+		if (!cases[i].ret)
+			assert_int_equal(get64(out, 0), cases[i].rip);
+	}
+	assert_int_equal(kshim_close(e->k, (int)fd), 0);
 }
 
 /* SET_PARTITION_PROPERTY: the partition fd only (not a VP fd, not /dev/mshv). */
@@ -713,6 +768,7 @@ int main(void)
 		ON_VP_ENV(unwritable_output_is_efault_and_the_status_is_still_written_back),
 		cmocka_unit_test(read_only_argument_is_efault_after_a_successful_call),
 		ON_VP_ENV(only_allowed_codes_reach_the_hypervisor),
+		ON_VP_ENV(vp_targeted_input_keeps_its_vp_index),
 		cmocka_unit_test(only_the_partition_fd_sets_partition_properties),
 		cmocka_unit_test(dev_hvcall_before_6_19_is_enotty_and_reads_nothing),
 		ON_VP_ENV(first_input_word_is_the_target_partition_id),

@@ -214,6 +214,7 @@ static const char *const memfd_names[] = {
 	[KSHIM_FD_DEV] = "mshv-emu:dev",
 	[KSHIM_FD_PARTITION] = "mshv-emu:partition",
 	[KSHIM_FD_VP] = "mshv-emu:vp",
+	[KSHIM_FD_DEVICE] = "mshv-emu:device",
 };
 
 /*
@@ -452,14 +453,7 @@ static const struct {
 	unsigned int cmd;
 	const char *name;
 } guest_ioctls[] = {
-	{ MSHV_SET_GUEST_MEMORY, "MSHV_SET_GUEST_MEMORY" },
-	{ MSHV_IRQFD, "MSHV_IRQFD" },
-	{ MSHV_IOEVENTFD, "MSHV_IOEVENTFD" },
-	{ MSHV_SET_MSI_ROUTING, "MSHV_SET_MSI_ROUTING" },
-	{ MSHV_GET_GPAP_ACCESS_BITMAP, "MSHV_GET_GPAP_ACCESS_BITMAP" },
 	{ MSHV_RUN_VP, "MSHV_RUN_VP" },
-	{ MSHV_GET_VP_STATE, "MSHV_GET_VP_STATE" },
-	{ MSHV_SET_VP_STATE, "MSHV_SET_VP_STATE" },
 };
 
 static void explain_once(struct supervisor *s, unsigned int cmd)

@@ -410,6 +410,7 @@ void hv_destroy(struct hv *hv)
 	hv_trace_stop(hv);
 	while (hv->partitions)
 		hv_partition_free(hv, hv->partitions);
+	hv_ports_free(hv);
 	free(hv->cpuid);
 	pthread_mutex_destroy(&hv->lock);
 	free(hv);

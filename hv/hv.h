@@ -5,7 +5,9 @@
  * features, XSAVE state components, CPUID), a root partition, and child
  * partitions that follow the real state machine, with their virtual
  * processors as a VMM finds them before the first guest instruction
- * (registers, state components, intercepts, virtual interrupts, SynIC).
+ * (registers, state components, intercepts, virtual interrupts, SynIC),
+ * their guest physical address space (mappings and, while tracked, each
+ * page's accessed and dirty bits) and the root's doorbell ports.
  *
  * The model is entered the way the hardware is: hv_hypercall() takes a
  * control word and the input and output pages (HV_HYP_PAGE_SIZE bytes each,
@@ -18,6 +20,7 @@
 #ifndef MSHVCPU_HV_H
 #define MSHVCPU_HV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,7 +81,9 @@ void hv_destroy(struct hv *hv);
  * Returns the result word: status in bits 0-15, reps completed in 32-43.
  *
  * Some calls name further pages of the root by frame number (GetVpState
- * and SetVpState). The model's root is this process and its physical
+ * and SetVpState read and write them; MapGpaPages only checks them, as
+ * nothing in the model reads guest memory). The model's root is this
+ * process and its physical
  * address space is this address space: frame n is the page at address
  * n << 12 (model). Frame 0 and frames beyond 52 bits are refused.
  */
@@ -117,6 +122,10 @@ struct hv_partition_info {
 	uint32_t max_xsave_data_size;
 	uint32_t vp_count;
 	uint32_t intercept_count;		/* distinct InstallIntercept targets */
+	/* Guest memory: pages MapGpaPages mapped, in how many runs of equal flags. */
+	uint64_t mapped_pages;
+	uint32_t gpa_runs;
+	bool access_tracking;			/* GPA_PAGE_ACCESS_TRACKING is on */
 };
 
 /* 0, or -ENOENT when no live partition has that id. */
@@ -149,6 +158,43 @@ int hv_vp_get_info(struct hv *hv, uint64_t partition_id, uint32_t vp_index,
  */
 int hv_partition_intercept(struct hv *hv, uint64_t partition_id, uint32_t type,
 			   uint64_t parameter, uint32_t *access_mask);
+
+/*
+ * Whether guest frame @gfn of a partition is mapped: 0 with its
+ * HV_MAP_GPA_* flags in *@map_flags (if given), or -ENOENT.
+ */
+int hv_partition_gpa_lookup(struct hv *hv, uint64_t partition_id, uint64_t gfn,
+			    uint32_t *map_flags);
+
+/*
+ * A port of the root's (CreatePort) and the connection a child made to it
+ * (ConnectPort). Only doorbells exist in the model.
+ */
+struct hv_port_view {
+	uint32_t id;
+	uint32_t type;				/* HV_PORT_TYPE_* */
+	uint64_t connection_partition_id;	/* who may connect */
+	uint32_t target_sint;
+	uint32_t target_vp;
+	bool connected;
+	uint32_t connection_id;
+	uint64_t gpa;				/* the doorbell's guest address */
+	uint64_t trigger_value;
+	uint64_t flags;				/* HV_DOORBELL_FLAG_* */
+};
+
+/* 0 with the port @port_id in *@out, or -ENOENT. */
+int hv_port_get(struct hv *hv, uint32_t port_id, struct hv_port_view *out);
+/* Ports the root holds. */
+size_t hv_port_count(struct hv *hv);
+
+/*
+ * A line in the trace that is not a hypercall: what the driver above the
+ * model did instead of making one (e.g. "irqfd_dropped"). @fields is JSON
+ * members without braces ("" for none). Written only while tracing.
+ */
+void hv_trace_event(struct hv *hv, const char *event, uint64_t partition_id,
+		    const char *fields);
 
 /* The host's CPUID for one leaf/subleaf, as the model holds it. 0 or -ENOENT. */
 int hv_host_cpuid(struct hv *hv, uint32_t leaf, uint32_t subleaf,

@@ -10,7 +10,9 @@
 #include <hyperv/hv_hypercall.h>
 #include <hyperv/hv_intercept.h>
 #include <hyperv/hv_interrupt.h>
+#include <hyperv/hv_memory.h>
 #include <hyperv/hv_partition.h>
+#include <hyperv/hv_port.h>
 #include <hyperv/hv_status.h>
 #include <hyperv/hv_synic.h>
 #include <hyperv/hv_vp.h>
@@ -84,7 +86,8 @@ struct hv_property_row {
 	uint64_t (*derive)(const struct hv *hv, const struct hv_partition *p);
 	enum hv_property_check check;
 	uint64_t arg0, arg1;
-	uint16_t (*custom)(const struct hv *hv, uint64_t value);	/* an HV_STATUS_* */
+	/* An HV_STATUS_*; @p is the child being set. */
+	uint16_t (*custom)(const struct hv *hv, const struct hv_partition *p, uint64_t value);
 	void (*effect)(struct hv *hv, struct hv_partition *p, uint64_t value);
 };
 
@@ -129,6 +132,28 @@ struct hv_intercept {
 
 #define HV_PARTITION_INTERCEPTS	256
 
+/*
+ * Consecutive guest frames mapped with the same flags (memory.c). While
+ * access tracking is on, a run has its pages' accessed and dirty bits,
+ * page k at bit @bit0 + k of each bitmap.
+ */
+struct hv_gpa_run {
+	uint64_t gfn;
+	uint64_t pages;
+	uint32_t flags;			/* HV_MAP_GPA_*, LARGE_PAGE left out */
+	uint64_t bit0;
+	uint64_t *accessed;		/* NULL while not tracked */
+	uint64_t *dirty;
+};
+
+/* A partition's guest physical address space: runs sorted by frame, disjoint. */
+struct hv_gpa_map {
+	struct hv_gpa_run *runs;
+	size_t count, cap;
+	uint64_t mapped_pages;
+	bool tracking;			/* GPA_PAGE_ACCESS_TRACKING is on */
+};
+
 struct hv_partition {
 	struct hv_partition *next;
 	struct hv_partition_info info;
@@ -136,6 +161,16 @@ struct hv_partition {
 	/* The settable properties' values (the others are derived on read). */
 	uint64_t props[HV_PROPERTY_ID_COUNT];
 	struct hv_intercept intercepts[HV_PARTITION_INTERCEPTS];	/* info.intercept_count */
+	struct hv_gpa_map gpa;
+};
+
+/*
+ * A port of the root's (port.c), and the one connection a child made to it.
+ * Only doorbells are modelled.
+ */
+struct hv_port {
+	struct hv_port *next;
+	struct hv_port_view view;
 };
 
 /*
@@ -166,6 +201,8 @@ struct hv {
 	struct hv_cpuid_leaf *cpuid;	/* the host's CPUID */
 	size_t cpuid_count;
 	struct hv_partition *partitions;
+	struct hv_port *ports;
+	size_t port_count;
 	uint64_t next_partition_id;
 	uint64_t deposited_pages;
 	struct hv_injection inject[8];
@@ -239,6 +276,24 @@ void hv_synic_eom(struct hv_vp *vp);
 uint16_t hvm_install_intercept(struct hv *hv, struct hv_call *c);
 uint16_t hvm_assert_virtual_interrupt(struct hv *hv, struct hv_call *c);
 
+/* Guest memory (memory.c). */
+uint16_t hvm_map_gpa_pages(struct hv *hv, struct hv_call *c);
+uint16_t hvm_unmap_gpa_pages(struct hv *hv, struct hv_call *c);
+uint16_t hvm_get_gpa_access_states(struct hv *hv, struct hv_call *c);
+/* GPA_PAGE_ACCESS_TRACKING: whether @value may be set now, and setting it. */
+uint16_t hv_gpa_tracking_check(const struct hv_partition *p, uint64_t value);
+void hv_gpa_tracking_set(struct hv_partition *p, uint64_t value);
+void hv_gpa_map_free(struct hv_gpa_map *m);
+
+/* Ports and connections (port.c). */
+uint16_t hvm_create_port(struct hv *hv, struct hv_call *c);
+uint16_t hvm_connect_port(struct hv *hv, struct hv_call *c);
+uint16_t hvm_disconnect_port(struct hv *hv, struct hv_call *c);
+uint16_t hvm_delete_port(struct hv *hv, struct hv_call *c);
+/* A deleted partition's connections go with it; all ports with the model. */
+void hv_ports_forget_partition(struct hv *hv, uint64_t partition_id);
+void hv_ports_free(struct hv *hv);
+
 /* Guest CPUID (cpuid.c). */
 uint16_t hvm_get_vp_cpuid_values(struct hv *hv, uint64_t control, const void *in,
 				     void *out, unsigned int *reps_done, char *trace,
@@ -250,6 +305,8 @@ void hv_guest_cpuid(const struct hv *hv, const struct hv_partition *p, uint32_t 
 /* Trace (trace.c). */
 void hv_trace_emit(struct hv *hv, uint16_t code, uint16_t status, uint64_t partition_id,
 		   const char *fields);
+/* The name of an HV_PORT_TYPE_* ("doorbell"), or NULL. */
+const char *hv_port_type_name(uint32_t type);
 /* Appends printf output to a call's trace fields, as far as they hold it. */
 void hv_trace_add(struct hv_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *hv_call_name(uint16_t code);

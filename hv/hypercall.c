@@ -67,9 +67,9 @@ static uint16_t call_get_vp_cpuid_values(struct hv *hv, struct hv_call *c)
 /*
  * The calls the model answers; any other code is INVALID_HYPERCALL_CODE
  * (among the driver's pass-through codes: TRANSLATE_VIRTUAL_ADDRESS,
- * CLEAR_VIRTUAL_INTERRUPT, REGISTER_INTERCEPT_RESULT and
- * GET_GPA_PAGES_ACCESS_STATES). Columns: a rep call (it takes a rep count,
- * others must not), a variable header allowed, an output page required.
+ * CLEAR_VIRTUAL_INTERRUPT and REGISTER_INTERCEPT_RESULT). Columns: a rep
+ * call (it takes a rep count, others must not), a variable header allowed,
+ * an output page required.
  */
 static const struct {
 	uint16_t code;
@@ -83,13 +83,20 @@ static const struct {
 	{ HVCALL_GET_PARTITION_PROPERTY, false, false, true, call_get_property },
 	{ HVCALL_SET_PARTITION_PROPERTY, false, false, false, call_set_property },
 	{ HVCALL_DEPOSIT_MEMORY, true, false, false, call_deposit_memory },
+	{ HVCALL_MAP_GPA_PAGES, true, false, false, hvm_map_gpa_pages },
+	{ HVCALL_UNMAP_GPA_PAGES, true, false, false, hvm_unmap_gpa_pages },
 	{ HVCALL_INSTALL_INTERCEPT, false, false, false, hvm_install_intercept },
 	{ HVCALL_CREATE_VP, false, false, false, call_create_vp },
 	{ HVCALL_GET_VP_REGISTERS, true, false, true, hvm_get_vp_registers },
 	{ HVCALL_SET_VP_REGISTERS, true, false, false, hvm_set_vp_registers },
+	{ HVCALL_DELETE_PORT, false, false, false, hvm_delete_port },
+	{ HVCALL_DISCONNECT_PORT, false, false, false, hvm_disconnect_port },
 	{ HVCALL_ASSERT_VIRTUAL_INTERRUPT, false, false, false, hvm_assert_virtual_interrupt },
+	{ HVCALL_CREATE_PORT, false, false, false, hvm_create_port },
+	{ HVCALL_CONNECT_PORT, false, false, false, hvm_connect_port },
 	{ HVCALL_SIGNAL_EVENT_DIRECT, false, false, true, hvm_signal_event_direct },
 	{ HVCALL_POST_MESSAGE_DIRECT, false, false, false, hvm_post_message_direct },
+	{ HVCALL_GET_GPA_PAGES_ACCESS_STATES, true, false, true, hvm_get_gpa_access_states },
 	{ HVCALL_GET_VP_STATE, false, true, false, hvm_get_vp_state },
 	{ HVCALL_SET_VP_STATE, false, true, false, hvm_set_vp_state },
 	{ HVCALL_GET_VP_CPUID_VALUES, true, false, true, call_get_vp_cpuid_values },

@@ -160,11 +160,13 @@ static uint64_t derive_synthetic_features(const struct hv *hv, const struct hv_p
 
 /* --- Checks beyond reserved bits and ranges --- */
 
-static uint16_t check_synthetic_features(const struct hv *hv, uint64_t value)
+static uint16_t check_synthetic_features(const struct hv *hv, const struct hv_partition *p,
+					 uint64_t value)
 {
 	uint64_t defined = hv->config.arch == HV_ARCH_ARM64 ? HV_SYNTHETIC_FEATURES_DEFINED_ARM64 :
 							       HV_SYNTHETIC_FEATURES_DEFINED_X64;
 
+	(void)p;
 	if (value & ~defined)
 		return HV_STATUS_INVALID_PARAMETER;
 	if (value & ~derive_assignable_synthetic_features(hv, NULL))
@@ -172,11 +174,21 @@ static uint16_t check_synthetic_features(const struct hv *hv, uint64_t value)
 	return HV_STATUS_SUCCESS;
 }
 
-static uint16_t check_vps_per_socket(const struct hv *hv, uint64_t value)
+static uint16_t check_vps_per_socket(const struct hv *hv, const struct hv_partition *p,
+				     uint64_t value)
 {
+	(void)p;
 	if (!value || value > hv->config.max_vps)
 		return HV_STATUS_PROPERTY_VALUE_OUT_OF_RANGE;
 	return HV_STATUS_SUCCESS;
+}
+
+/* Access tracking: reserved bits, and off only with every dirty bit set (memory.c). */
+static uint16_t check_access_tracking(const struct hv *hv, const struct hv_partition *p,
+				      uint64_t value)
+{
+	(void)hv;
+	return hv_gpa_tracking_check(p, value);
 }
 
 /* --- Effects --- */
@@ -189,6 +201,14 @@ static void effect_disabled_bank2(struct hv *hv, struct hv_partition *p, uint64_
 	p->info.disabled_bank2 = value;
 	p->info.effective[w] = hv->config.offered[w] & ~value;
 	hv_partition_update_xsave(hv, p);
+}
+
+/* Access tracking on: every mapped page gets its bits; off: they go. */
+static void effect_access_tracking(struct hv *hv, struct hv_partition *p, uint64_t value)
+{
+	(void)hv;
+	hv_gpa_tracking_set(p, value);
+	p->info.access_tracking = p->gpa.tracking;
 }
 
 /* --- The table --- */
@@ -322,8 +342,8 @@ uint16_t hvm_get_property(struct hv *hv, uint16_t code, const void *in, void *ou
 	return HV_STATUS_SUCCESS;
 }
 
-static uint16_t check_value(const struct hv *hv, const struct hv_property_row *row,
-			    uint64_t value)
+static uint16_t check_value(const struct hv *hv, const struct hv_partition *p,
+			    const struct hv_property_row *row, uint64_t value)
 {
 	switch (row->check) {
 	case HV_PROPERTY_CHECK_RESERVED:
@@ -332,7 +352,7 @@ static uint16_t check_value(const struct hv *hv, const struct hv_property_row *r
 		return value < row->arg0 || value > row->arg1 ?
 		       HV_STATUS_PROPERTY_VALUE_OUT_OF_RANGE : HV_STATUS_SUCCESS;
 	case HV_PROPERTY_CHECK_CUSTOM:
-		return row->custom(hv, value);
+		return row->custom(hv, p, value);
 	default:
 		return HV_STATUS_SUCCESS;
 	}
@@ -359,7 +379,7 @@ uint16_t hvm_set_property(struct hv *hv, const void *in, char *trace, size_t tra
 	if (state == HV_PARTITION_STATE_FINALIZED ||
 	    (row->setter == HV_PROPERTY_SET_EARLY && state != HV_PARTITION_STATE_CREATED))
 		return HV_STATUS_INVALID_PARTITION_STATE;
-	status = check_value(hv, row, input->property_value);
+	status = check_value(hv, p, row, input->property_value);
 	if (status != HV_STATUS_SUCCESS)
 		return status;
 	p->props[row - hv_property_rows] = input->property_value;

@@ -29,10 +29,24 @@
  *   signal_event_direct    vp_index, sint, flag, newly_signaled (on success)
  *   post_message_direct    vp_index, sint, message_type, payload_size,
  *                          queued (on success)
+ *   map_gpa_pages, unmap_gpa_pages  gpa_page, pages (4 KiB pages this call
+ *                          covers), map_flags / unmap_flags
+ *   get_gpa_pages_access_states  gpa_page, pages, access_flags, accessed and
+ *                          dirty (how many reported so, on success)
+ *   create_port            port_id, port_type, connection_partition_id
+ *   connect_port           connection_id, port_id, port_type, gpa,
+ *                          trigger_value, doorbell_flags
+ *   disconnect_port        connection_id
+ *   delete_port            port_id
  * A field list too long for the line stops early (a register list: the
  * names that fit).
  * partition_id is the target (create_partition: the new id on success, 0
  * otherwise; the root partition is 0xffffffffffffffff).
+ *
+ * A line with "event" instead of "call" (and no code or status) is not a
+ * hypercall but what the driver above did instead of one
+ * (hv_trace_event): {"seq": 9, "event": "irqfd_dropped", "partition_id":
+ * ..., "gsi": 30}.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -139,4 +153,25 @@ void hv_trace_emit(struct hv *hv, uint16_t code, uint16_t status, uint64_t parti
 	if (n > 0 && (size_t)n < sizeof(line) && write(hv->trace_fd, line, (size_t)n) < 0) {
 		/* A trace that cannot be written is not worth failing the hypercall. */
 	}
+}
+
+void hv_trace_event(struct hv *hv, const char *event, uint64_t partition_id, const char *fields)
+{
+	char line[1024];
+	int n;
+
+	if (!hv || !event)
+		return;
+	pthread_mutex_lock(&hv->lock);
+	if (hv->trace_fd >= 0) {
+		n = snprintf(line, sizeof(line),
+			     "{\"seq\":%llu,\"event\":\"%s\",\"partition_id\":\"0x%016llx\"%s%s}\n",
+			     (unsigned long long)++hv->trace_seq, event,
+			     (unsigned long long)partition_id, fields && fields[0] ? "," : "",
+			     fields ? fields : "");
+		if (n > 0 && (size_t)n < sizeof(line) && write(hv->trace_fd, line, (size_t)n) < 0) {
+			/* As for hypercalls: a lost line fails nothing. */
+		}
+	}
+	pthread_mutex_unlock(&hv->lock);
 }

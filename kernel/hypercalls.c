@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Every request the driver makes of the hypervisor: the partition and VP
- * life-cycle calls, memory deposits, a partition property, a VP's state
- * components, and the result-to-errno rule.
+ * The driver's requests of the hypervisor (guest memory and ports have
+ * files of their own): the partition and VP life-cycle calls, memory
+ * deposits, a partition property, a VP's state components, a virtual
+ * interrupt, and the result-to-errno rule.
  *
  * The hypervisor takes no memory of its own. When a call needs some it
  * fails with HV_STATUS_INSUFFICIENT_MEMORY; the driver then gives it one
@@ -15,6 +16,7 @@
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <asm/mshyperv.h>
+#include <hyperv/hv_interrupt.h>
 #include <hyperv/hv_vp.h>
 
 #include "mshv_driver.h"
@@ -394,4 +396,24 @@ int hyp_set_vp_state(u64 partition_id, u32 vp_index, const struct hv_vp_state_da
 	    (!page_count && !num_bytes))
 		return -EINVAL;
 	return hyp_call_until_fed(partition_id, set_vp_state_once, &call);
+}
+
+/**
+ * hyp_assert_virtual_interrupt() - AssertVirtualInterrupt
+ * @partition_id: the child
+ * @irq:          vector, destination APIC id and control (type, trigger,
+ *                destination mode), as a route gives them
+ *
+ * Return: 0 or a negative errno.
+ */
+int hyp_assert_virtual_interrupt(u64 partition_id, const struct mshv_lapic_irq *irq)
+{
+	struct hv_input_assert_virtual_interrupt *in = *this_cpu_ptr(hyperv_pcpu_input_arg);
+
+	memset(in, 0, sizeof(*in));
+	in->partition_id = partition_id;
+	in->control = irq->control;
+	in->dest_addr = irq->apic_id;
+	in->vector = irq->vector;
+	return hyp_status_to_errno(hv_do_hypercall(HVCALL_ASSERT_VIRTUAL_INTERRUPT, in, NULL));
 }

@@ -3,8 +3,9 @@
  * The file of one guest partition, as MSHV_CREATE_PARTITION returns it.
  *
  * Its ioctls run one at a time under the partition's lock. The partition
- * outlives its file while VP files are open; the last file to close
- * stops the partition in the hypervisor and deletes it.
+ * outlives its file while VP or device files are open (its irqfds and
+ * ioeventfds do not); the last file to close stops the partition in the
+ * hypervisor and deletes it.
  */
 #include <linux/kernel.h>
 #include <linux/fs.h>
@@ -22,6 +23,10 @@ void mshv_pt_get(struct mshv_pt *pt)
 static void mshv_pt_free(struct mshv_pt *pt)
 {
 	unsigned int i;
+
+	mshv_devices_destroy(pt);
+	mshv_guest_memory_free(pt);
+	mshv_girq_table_free(pt);
 
 	for (i = 0; i < MSHV_VP_SLOTS; i++) {
 		if (!pt->vcpus[i])
@@ -104,13 +109,24 @@ static long pt_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case MSHV_ROOT_HVCALL:
 		ret = mshv_hvcall_passthru(MSHV_FROM_PARTITION, pt->hv_id, uarg);
 		break;
-	/* Known to the ABI, but this driver runs no guest: no memory, no interrupts. */
 	case MSHV_SET_GUEST_MEMORY:
+		ret = mshv_set_guest_memory(pt, uarg);
+		break;
 	case MSHV_IRQFD:
+		ret = mshv_irqfd(pt, uarg);
+		break;
 	case MSHV_IOEVENTFD:
+		ret = mshv_ioeventfd(pt, uarg);
+		break;
 	case MSHV_SET_MSI_ROUTING:
+		ret = mshv_set_msi_routing(pt, uarg);
+		break;
 	case MSHV_GET_GPAP_ACCESS_BITMAP:
-		ret = -EOPNOTSUPP;
+		ret = mshv_get_gpap_access_bitmap(pt, uarg);
+		break;
+	case MSHV_CREATE_DEVICE:
+		/* Not Linux 6.19's: the driver rust-vmm targets has it. */
+		ret = mshv_has_devices() ? mshv_create_device(pt, uarg) : -ENOTTY;
 		break;
 	default:
 		ret = -ENOTTY;
@@ -120,9 +136,14 @@ static long pt_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	return ret;
 }
 
+/* The irqfds and ioeventfds go with the file; VP and device files may keep the partition. */
 static int pt_release(struct inode *inode __always_unused, struct file *filp)
 {
-	mshv_pt_put(filp->private_data);
+	struct mshv_pt *pt = filp->private_data;
+
+	mshv_ioeventfd_release(pt);
+	mshv_irqfd_release(pt);
+	mshv_pt_put(pt);
 	return 0;
 }
 
@@ -148,6 +169,10 @@ long mshv_pt_open(const struct mshv_create_request *req)
 		return -ENOMEM;
 	refcount_set(&pt->users, 1);
 	mutex_init(&pt->lock);
+	INIT_LIST_HEAD(&pt->regions);
+	INIT_LIST_HEAD(&pt->irqfds);
+	INIT_LIST_HEAD(&pt->ioeventfds);
+	INIT_LIST_HEAD(&pt->devices);
 
 	err = hyp_create_partition(req, &pt->hv_id);
 	if (err)

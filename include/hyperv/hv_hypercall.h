@@ -3,8 +3,9 @@
  * Microsoft Hypervisor hypercall ABI: every call code the model or the
  * driver names, the control and result words, and the input/output
  * layouts of the partition-creation path. A VP's registers and state are
- * in hv_vp.h, the SynIC calls in hv_synic.h, intercepts in hv_intercept.h
- * and virtual interrupts in hv_interrupt.h.
+ * in hv_vp.h, the SynIC calls in hv_synic.h, intercepts in hv_intercept.h,
+ * virtual interrupts in hv_interrupt.h, guest memory in hv_memory.h and
+ * ports (doorbells) in hv_port.h.
  * Inputs and outputs live in hypercall pages of HV_HYP_PAGE_SIZE bytes.
  */
 #ifndef _HYPERV_HV_HYPERCALL_H
@@ -25,14 +26,20 @@
 	X(SET_PARTITION_PROPERTY,		0x0045)			\
 	X(DEPOSIT_MEMORY,			0x0048)			\
 	X(WITHDRAW_MEMORY,			0x0049)			\
+	X(MAP_GPA_PAGES,			0x004B)			\
+	X(UNMAP_GPA_PAGES,			0x004C)			\
 	X(INSTALL_INTERCEPT,			0x004D)			\
 	X(CREATE_VP,				0x004E)			\
 	X(GET_VP_REGISTERS,			0x0050)			\
 	X(SET_VP_REGISTERS,			0x0051)			\
 	X(TRANSLATE_VIRTUAL_ADDRESS,		0x0052)			\
 	X(CLEAR_VIRTUAL_INTERRUPT,		0x0056)			\
+	X(DELETE_PORT,				0x0058)			\
+	X(DISCONNECT_PORT,			0x005B)			\
 	X(REGISTER_INTERCEPT_RESULT,		0x0091)			\
 	X(ASSERT_VIRTUAL_INTERRUPT,		0x0094)			\
+	X(CREATE_PORT,				0x0095)			\
+	X(CONNECT_PORT,				0x0096)			\
 	X(SIGNAL_EVENT_DIRECT,			0x00C0)			\
 	X(POST_MESSAGE_DIRECT,			0x00C1)			\
 	X(GET_GPA_PAGES_ACCESS_STATES,		0x00C9)			\

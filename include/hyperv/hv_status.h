@@ -3,8 +3,9 @@
  * Microsoft Hypervisor hypercall status codes (HV_STATUS_*), the subset the
  * model can return. Values from the hypervisor's public
  * specification as collected in ../shared/reference/mshv-abi.md; those it
- * does not list (INVALID_VP_INDEX, NOT_FOUND, INSUFFICIENT_BUFFERS) from
- * Linux's include/hyperv/hvgdk_mini.h.
+ * does not list (INVALID_VP_INDEX, NOT_FOUND, INVALID_PORT_ID,
+ * INVALID_CONNECTION_ID, INSUFFICIENT_BUFFERS) from Linux's
+ * include/hyperv/hvgdk_mini.h.
  */
 #ifndef _HYPERV_HV_STATUS_H
 #define _HYPERV_HV_STATUS_H
@@ -28,6 +29,8 @@
 	X(INVALID_PARTITION_ID,				0x000D)		\
 	X(INVALID_VP_INDEX,				0x000E)		\
 	X(NOT_FOUND,					0x0010)		\
+	X(INVALID_PORT_ID,				0x0011)		\
+	X(INVALID_CONNECTION_ID,			0x0012)		\
 	X(INSUFFICIENT_BUFFERS,				0x0013)		\
 	X(PROCESSOR_FEATURE_NOT_SUPPORTED,		0x0020)		\
 	X(INCOMPATIBLE_PROCESSOR,			0x0037)		\

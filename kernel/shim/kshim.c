@@ -59,8 +59,18 @@ int anon_inode_getfd(const char *name, const struct file_operations *fops, void 
 		     int flags);
 uint64_t hv_do_hypercall(uint64_t control, void *input, void *output);
 uint64_t hv_do_fast_hypercall8(uint16_t code, uint64_t input);
+uint64_t hv_do_fast_hypercall16(uint16_t code, uint64_t input1, uint64_t input2);
+void trace_event_json(const char *event, uint64_t partition_id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct ida {
+	unsigned long *bits;
+	unsigned int nbits;
+};
+int ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max, unsigned int gfp);
+void ida_free(struct ida *ida, unsigned int id);
 uint64_t mshv_pt_flags_mask(void);
 bool mshv_has_self_hvcall(void);
+bool mshv_has_devices(void);
 void kshim_printk(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 _Static_assert(sizeof(pthread_mutex_t) <= sizeof(struct mutex), "struct mutex holds a pthread mutex");
@@ -137,6 +147,12 @@ bool mshv_has_self_hvcall(void)
 	return current_kshim->abi >= KSHIM_ABI_CPU_FEATURES;
 }
 
+/* MSHV_CREATE_DEVICE: the downstream driver rust-vmm targets, at the newest level. */
+bool mshv_has_devices(void)
+{
+	return current_kshim->abi >= KSHIM_ABI_NESTED_SMT;
+}
+
 /* --- memory ---------------------------------------------------------- */
 
 void *kzalloc(size_t size, unsigned int flags)
@@ -206,6 +222,11 @@ static pid_t own_pid(void)
 		atomic_store_explicit(&self_pid, pid, memory_order_relaxed);
 	}
 	return pid;
+}
+
+uintptr_t kshim_fault_boundary(void)
+{
+	return current_kshim ? (uintptr_t)current_kshim->fault_from : 0;
 }
 
 /* Copy through the kernel's view of the user's memory: faults, not crashes. */
@@ -317,6 +338,74 @@ uint64_t hv_do_fast_hypercall8(uint16_t code, uint64_t input)
 	return hv_do_hypercall(code, page, NULL);
 }
 
+uint64_t hv_do_fast_hypercall16(uint16_t code, uint64_t input1, uint64_t input2)
+{
+	uint64_t page[HV_HYP_PAGE_SIZE / sizeof(uint64_t)] = { input1, input2 };
+
+	return hv_do_hypercall(code, page, NULL);
+}
+
+/* --- trace events and ids ------------------------------------------------- */
+
+void trace_event_json(const char *event, uint64_t partition_id, const char *fmt, ...)
+{
+	char fields[512];
+	va_list ap;
+
+	if (!current_kshim)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(fields, sizeof(fields), fmt, ap);
+	va_end(ap);
+	hv_trace_event(current_kshim->hv, event, partition_id, fields);
+}
+
+/* One lock for every ida: they are few and seldom used. */
+static pthread_mutex_t ida_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define IDA_WORD_BITS	(8 * sizeof(unsigned long))
+
+int ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max, unsigned int gfp)
+{
+	unsigned int id;
+	int ret = -ENOSPC;
+
+	(void)gfp;
+	pthread_mutex_lock(&ida_lock);
+	for (id = min; id <= max && id >= min; id++) {
+		if (id >= ida->nbits) {
+			unsigned int nbits = ida->nbits ? ida->nbits : 64;
+			unsigned long *grown;
+
+			while (nbits <= id)
+				nbits *= 2;
+			grown = realloc(ida->bits, nbits / 8);
+			if (!grown) {
+				ret = -ENOMEM;
+				break;
+			}
+			memset((char *)grown + ida->nbits / 8, 0, (nbits - ida->nbits) / 8);
+			ida->bits = grown;
+			ida->nbits = nbits;
+		}
+		if (!(ida->bits[id / IDA_WORD_BITS] & (1UL << (id % IDA_WORD_BITS)))) {
+			ida->bits[id / IDA_WORD_BITS] |= 1UL << (id % IDA_WORD_BITS);
+			ret = (int)id;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ida_lock);
+	return ret;
+}
+
+void ida_free(struct ida *ida, unsigned int id)
+{
+	pthread_mutex_lock(&ida_lock);
+	if (id < ida->nbits)
+		ida->bits[id / IDA_WORD_BITS] &= ~(1UL << (id % IDA_WORD_BITS));
+	pthread_mutex_unlock(&ida_lock);
+}
+
 /* --- descriptors -------------------------------------------------------- */
 
 /* Lowest free descriptor, or -EMFILE. Called with k->lock held. */
@@ -344,11 +433,25 @@ static int fd_alloc(struct kshim *k, struct kfile *f)
 	return (int)fd;
 }
 
+/*
+ * What a file the driver makes is: /dev/mshv by its operations, the others
+ * by the name they give their anon inode (a name not listed: a partition).
+ */
+static const char *const anon_names[] = {
+	[KSHIM_FD_PARTITION] = "mshv_partition",
+	[KSHIM_FD_VP] = "mshv_vp",
+	[KSHIM_FD_DEVICE] = "mshv-vfio",
+};
+
 static enum kshim_fd_kind kind_of(const struct file_operations *fops, const char *name)
 {
+	enum kshim_fd_kind kind = KSHIM_FD_DEVICE;
+
 	if (fops == &mshv_dev_fops)
 		return KSHIM_FD_DEV;
-	return strcmp(name, "mshv_vp") == 0 ? KSHIM_FD_VP : KSHIM_FD_PARTITION;
+	while (kind > KSHIM_FD_PARTITION && strcmp(anon_names[kind], name) != 0)
+		kind--;
+	return kind;
 }
 
 int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv,

@@ -65,6 +65,7 @@ enum kshim_fd_kind {
 	KSHIM_FD_DEV,		/* /dev/mshv */
 	KSHIM_FD_PARTITION,
 	KSHIM_FD_VP,
+	KSHIM_FD_DEVICE,	/* an MSHV_CREATE_DEVICE file ("mshv-vfio") */
 };
 
 enum kshim_fd_kind kshim_fd_kind(struct kshim *k, int fd);
@@ -73,7 +74,7 @@ unsigned int kshim_fd_count(struct kshim *k);
 
 /*
  * A file the driver makes during kshim_ioctl_for() (anon_inode_getfd: a
- * partition, a VP) is handed to the calling program through the
+ * partition, a VP, a device) is handed to the calling program through the
  * installer: given our descriptor @kfd, it installs a descriptor in the
  * program and returns that number (or -errno), which is what the driver
  * then returns or writes. Without an installer, or for kshim_ioctl(), the

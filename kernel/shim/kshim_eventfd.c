@@ -61,8 +61,7 @@ static pid_t tgid_of(pid_t tid)
 	return tgid;
 }
 
-/* Our own descriptor for the program's descriptor @fd, or -errno. */
-static int fetch_fd(int fd)
+int kshim_fetch_fd(int fd)
 {
 	pid_t task = kshim_current_task();
 	int pidfd, ours;
@@ -99,7 +98,7 @@ static bool is_eventfd(int fd)
 struct eventfd_ctx *eventfd_ctx_fdget(int fd)
 {
 	struct eventfd_ctx *ctx;
-	int ours = fetch_fd(fd);
+	int ours = kshim_fetch_fd(fd);
 
 	if (ours < 0)
 		return err_ptr(ours);

@@ -16,6 +16,15 @@ struct eventfd_ctx;
 struct kshim *kshim_current(void);
 pid_t kshim_current_task(void);
 
+/* The injected fault boundary of the current kernel (0: none). */
+uintptr_t kshim_fault_boundary(void);
+
+/*
+ * Our own descriptor for the calling program's descriptor @fd (a dup, or
+ * fetched with pidfd_getfd from a supervised program), or -EBADF/-errno.
+ */
+int kshim_fetch_fd(int fd);
+
 /* Enter @k as if for a system call (no user task); kshim_leave() undoes it. */
 struct kshim *kshim_enter(struct kshim *k);
 void kshim_leave(struct kshim *saved);

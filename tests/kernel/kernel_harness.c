@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -298,6 +299,84 @@ int env_teardown(void **state)
 	return 0;
 }
 
+/* --- guest setup ----------------------------------------------------------- */
+
+void *map_noreserve(size_t bytes, int prot)
+{
+	void *p = mmap(NULL, bytes, prot, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	assert_true(p != MAP_FAILED);
+	return p;
+}
+
+long set_guest_memory(struct env *e, uint64_t size, uint64_t gfn, const void *addr,
+		      uint8_t flags)
+{
+	_Alignas(8) uint8_t arg[32] = { 0 };
+
+	put64(arg, 0, size);
+	put64(arg, 8, gfn);
+	put64(arg, 16, (uint64_t)(uintptr_t)addr);
+	arg[24] = flags;
+	return ioctl_on(e, e->fd[ON_PT], MSHV_SET_GUEST_MEMORY, (unsigned long)arg);
+}
+
+uint16_t set_property(struct env *e, uint32_t property, uint64_t value)
+{
+	_Alignas(8) uint8_t arg[HVC_SIZE], in[24];
+
+	property_input(in, e->id, property, value);
+	hvc(arg, HC_SET_PROPERTY, 0, in, sizeof(in), NULL, 0);
+	if (root_hvcall(e, ON_PT, arg) && !get16(arg, HVC_STATUS))
+		return 0xFFFF;
+	return get16(arg, HVC_STATUS);
+}
+
+long irqfd_ioctl(struct env *e, int fd, int resamplefd, uint32_t gsi, uint32_t flags)
+{
+	_Alignas(8) uint8_t arg[16];
+
+	put32(arg, 0, (uint32_t)fd);
+	put32(arg, 4, (uint32_t)resamplefd);
+	put32(arg, 8, gsi);
+	put32(arg, 12, flags);
+	return ioctl_on(e, e->fd[ON_PT], MSHV_IRQFD, (unsigned long)arg);
+}
+
+struct route msi_route(uint32_t gsi, uint32_t apic, uint8_t vector)
+{
+	return (struct route){ .gsi = gsi, .address_lo = 0xFEE00000U | apic << 12, .data = vector };
+}
+
+long set_routes(struct env *e, const struct route *routes, uint32_t nr)
+{
+	_Static_assert(sizeof(struct route) == 16, "the uapi's entry");
+	uint8_t *arg = malloc(8 + (size_t)nr * sizeof(*routes));
+	long ret;
+
+	assert_non_null(arg);
+	put32(arg, 0, nr);
+	put32(arg, 4, 0);
+	if (nr)
+		memcpy(arg + 8, routes, (size_t)nr * sizeof(*routes));
+	ret = ioctl_on(e, e->fd[ON_PT], MSHV_SET_MSI_ROUTING, (unsigned long)arg);
+	free(arg);
+	return ret;
+}
+
+int new_eventfd(void)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	assert_true(efd >= 0);
+	return efd;
+}
+
+void ring(int efd)
+{
+	assert_int_equal(eventfd_write(efd, 1), 0);
+}
+
 /* --- the trace ----------------------------------------------------------- */
 
 void trace_on(struct env *e)
@@ -321,14 +400,20 @@ void trace_off(struct env *e, struct trace *t)
 	e->trace = NULL;
 }
 
-static int line_int(const struct trace *t, size_t i, const char *key)
+/* Member @key of line @i, which must be of @type. */
+static struct json_object *member(const struct trace *t, size_t i, const char *key,
+				  json_type type)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(t->lines[i], key, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		fail_msg("line %zu: no integer \"%s\"", i + 1, key);
-	return json_object_get_int(v);
+	if (!json_object_object_get_ex(t->lines[i], key, &v) || !json_object_is_type(v, type))
+		fail_msg("line %zu: no %s \"%s\"", i + 1, json_type_to_name(type), key);
+	return v;
+}
+
+int line_int(const struct trace *t, size_t i, const char *key)
+{
+	return json_object_get_int(member(t, i, key, json_type_int));
 }
 
 void expect_trace(struct env *e, uint64_t partition_id, const struct traced *want, size_t n)
@@ -363,4 +448,9 @@ size_t deposit_retries(struct traced *want, const char *call, unsigned int refus
 	}
 	want[n++] = (struct traced){ .call = call, .status = ST_SUCCESS };
 	return n;
+}
+
+bool line_bool(const struct trace *t, size_t i, const char *key)
+{
+	return json_object_get_boolean(member(t, i, key, json_type_boolean));
 }

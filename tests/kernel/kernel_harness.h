@@ -197,12 +197,64 @@ uint64_t newest_partition(struct env *e);
 /* The model's view of partition e->id, which must be live. */
 struct hv_partition_info info_of(struct env *e);
 
+/* --- guest setup ----------------------------------------------------------- */
+
+#define MSHV_SET_GUEST_MEMORY		0x4020B802U
+#define MSHV_IRQFD			0x4010B803U
+#define MSHV_IOEVENTFD			0x4020B804U
+#define MSHV_SET_MSI_ROUTING		0x4008B805U
+#define MSHV_GET_GPAP_ACCESS_BITMAP	0xC020B806U
+#define MSHV_CREATE_DEVICE		0xC00CB808U
+
+/* struct mshv_user_mem_region.flags */
+#define MEM_WRITABLE	0x1
+#define MEM_EXECUTABLE	0x2
+#define MEM_UNMAP	0x4
+
+#define PROP_GPA_ACCESS_TRACKING	0x00050005U
+
+/* Shared, anonymous, NORESERVE memory with @prot (the caller unmaps it). */
+void *map_noreserve(size_t bytes, int prot);
+/* MSHV_SET_GUEST_MEMORY {size, guest_pfn, userspace_addr, flags} on e->fd[ON_PT]. */
+long set_guest_memory(struct env *e, uint64_t size, uint64_t gfn, const void *addr,
+		      uint8_t flags);
+/*
+ * SetPartitionProperty through the partition fd: the hypervisor's status
+ * (0xFFFF: the ioctl failed before the hypervisor was asked).
+ */
+uint16_t set_property(struct env *e, uint32_t property, uint64_t value);
+/* struct mshv_user_irqfd.flags */
+#define IRQFD_DEASSIGN	0x1
+#define IRQFD_RESAMPLE	0x2
+
+/* MSHV_IRQFD {fd, resamplefd, gsi, flags}. */
+long irqfd_ioctl(struct env *e, int fd, int resamplefd, uint32_t gsi, uint32_t flags);
+
+/* One MSI route as the uapi has it: gsi, address_lo, address_hi, data. */
+struct route {
+	uint32_t gsi, address_lo, address_hi, data;
+};
+
+/* The route of @gsi to @vector on APIC @apic: fixed, edge, physical. */
+struct route msi_route(uint32_t gsi, uint32_t apic, uint8_t vector);
+/* MSHV_SET_MSI_ROUTING of @nr routes (the table read from this process's memory). */
+long set_routes(struct env *e, const struct route *routes, uint32_t nr);
+
+/* A new eventfd (non-blocking) that must be made. */
+int new_eventfd(void);
+/* Adds 1 to @efd's counter, as a program's write does. */
+void ring(int efd);
+
 /* --- the trace ----------------------------------------------------------- */
 
 /* Starts the model's trace on a fresh temporary file. */
 void trace_on(struct env *e);
 /* Stops it, reads it into @t and removes the file. */
 void trace_off(struct env *e, struct trace *t);
+
+/* Line @i's integer or boolean member @key; the test fails if it has none. */
+int line_int(const struct trace *t, size_t i, const char *key);
+bool line_bool(const struct trace *t, size_t i, const char *key);
 
 /* One expected trace line; with a key, also that integer member's value. */
 struct traced {

@@ -2,7 +2,9 @@
 /*
  * Userspace interface of /dev/mshv, the Microsoft Hypervisor root-partition
  * driver: the subset mshvcpu needs, byte for byte the ABI of Linux 6.19 plus
- * the NESTED_VIRTUALIZATION and SMT_ENABLED_GUEST partition flags (Feb 2026).
+ * the NESTED_VIRTUALIZATION and SMT_ENABLED_GUEST partition flags (Feb 2026),
+ * and MSHV_CREATE_DEVICE with its device fd as the driver rust-vmm's mshv
+ * crates target has them (not in Linux 6.19).
  *
  * Written for mshvcpu from ../shared/reference/mshv-abi.md; usable from
  * userspace C as an installed uapi header is (no __packed symbol).
@@ -115,6 +117,26 @@ struct mshv_create_vp {
 	__u32 vp_index;
 };
 
+/* Bit numbers of mshv_user_mem_region.flags. */
+enum {
+	MSHV_SET_MEM_BIT_WRITABLE,
+	MSHV_SET_MEM_BIT_EXECUTABLE,
+	MSHV_SET_MEM_BIT_UNMAP,
+	MSHV_SET_MEM_BIT_COUNT,
+};
+
+#define MSHV_SET_MEM_FLAGS_MASK ((1 << MSHV_SET_MEM_BIT_COUNT) - 1)
+
+/**
+ * struct mshv_user_mem_region - arguments of MSHV_SET_GUEST_MEMORY
+ * @size:           bytes, a nonzero multiple of the page size
+ * @guest_pfn:      the first guest page frame
+ * @userspace_addr: the caller's page-aligned memory behind it
+ * @flags:          1 << MSHV_SET_MEM_BIT_*; the guest may always read.
+ *                  With UNMAP, the region given must be one mapped before,
+ *                  exactly.
+ * @rsvd:           must be zero
+ */
 struct mshv_user_mem_region {
 	__u64 size;
 	__u64 guest_pfn;
@@ -123,6 +145,23 @@ struct mshv_user_mem_region {
 	__u8 rsvd[7];
 };
 
+/* Bit numbers of mshv_user_irqfd.flags. */
+enum {
+	MSHV_IRQFD_BIT_DEASSIGN,
+	MSHV_IRQFD_BIT_RESAMPLE,
+	MSHV_IRQFD_BIT_COUNT,
+};
+
+#define MSHV_IRQFD_FLAGS_MASK ((1 << MSHV_IRQFD_BIT_COUNT) - 1)
+
+/**
+ * struct mshv_user_irqfd - arguments of MSHV_IRQFD
+ * @fd:         an eventfd; each signal raises the interrupt @gsi routes to
+ * @resamplefd: with RESAMPLE, an eventfd signalled when a level-triggered
+ *              interrupt is acknowledged
+ * @gsi:        the interrupt's number in the MSI routing table
+ * @flags:      1 << MSHV_IRQFD_BIT_*
+ */
 struct mshv_user_irqfd {
 	__s32 fd;
 	__s32 resamplefd;
@@ -130,6 +169,25 @@ struct mshv_user_irqfd {
 	__u32 flags;
 };
 
+/* Bit numbers of mshv_user_ioeventfd.flags. */
+enum {
+	MSHV_IOEVENTFD_BIT_DATAMATCH,
+	MSHV_IOEVENTFD_BIT_PIO,
+	MSHV_IOEVENTFD_BIT_DEASSIGN,
+	MSHV_IOEVENTFD_BIT_COUNT,
+};
+
+#define MSHV_IOEVENTFD_FLAGS_MASK ((1 << MSHV_IOEVENTFD_BIT_COUNT) - 1)
+
+/**
+ * struct mshv_user_ioeventfd - arguments of MSHV_IOEVENTFD
+ * @datamatch: with DATAMATCH, the value a guest write must carry
+ * @addr:      the guest address (MMIO; PIO is not implemented by Linux)
+ * @len:       the write's width: 1, 2, 4 or 8 bytes, or 0 for any width
+ * @fd:        the eventfd signalled on a matching write
+ * @flags:     1 << MSHV_IOEVENTFD_BIT_*
+ * @rsvd:      must be zero
+ */
 struct mshv_user_ioeventfd {
 	__u64 datamatch;
 	__u64 addr;
@@ -139,12 +197,61 @@ struct mshv_user_ioeventfd {
 	__u8 rsvd[4];
 };
 
+/**
+ * struct mshv_user_irq_entry - one route of the MSI routing table
+ * @gsi:        the interrupt number irqfds name, below 4096
+ * @address_lo: the MSI address (destination APIC id in bits 12-19,
+ *              logical destination mode in bit 2)
+ * @address_hi: must be zero
+ * @data:       the MSI data (vector in bits 0-7, delivery mode in 8-10,
+ *              level-triggered in bit 15)
+ */
+struct mshv_user_irq_entry {
+	__u32 gsi;
+	__u32 address_lo;
+	__u32 address_hi;
+	__u32 data;
+};
+
+/**
+ * struct mshv_user_irq_table - arguments of MSHV_SET_MSI_ROUTING
+ * @nr:      how many entries follow (0 empties the table), at most 4096
+ * @rsvd:    must be zero
+ * @entries: the new table, replacing the whole old one
+ */
 struct mshv_user_irq_table {
 	__u32 nr;
 	__u32 rsvd;
-	/* followed by nr entries */
+	struct mshv_user_irq_entry entries[];
 };
 
+/* mshv_gpap_access_bitmap.access_type: which bit of each page is reported. */
+enum {
+	MSHV_GPAP_ACCESS_TYPE_ACCESSED,
+	MSHV_GPAP_ACCESS_TYPE_DIRTY,
+	MSHV_GPAP_ACCESS_TYPE_COUNT,
+};
+
+/* mshv_gpap_access_bitmap.access_op: what happens to it after the report. */
+enum {
+	MSHV_GPAP_ACCESS_OP_NOOP,
+	MSHV_GPAP_ACCESS_OP_CLEAR,
+	MSHV_GPAP_ACCESS_OP_SET,
+	MSHV_GPAP_ACCESS_OP_COUNT,
+};
+
+/**
+ * struct mshv_gpap_access_bitmap - arguments of MSHV_GET_GPAP_ACCESS_BITMAP
+ * @access_type: MSHV_GPAP_ACCESS_TYPE_*
+ * @access_op:   MSHV_GPAP_ACCESS_OP_*
+ * @rsvd:        must be zero
+ * @page_count:  how many guest pages, from @gpap_base (nonzero)
+ * @gpap_base:   the first guest page frame
+ * @bitmap_ptr:  where one bit per page goes (page_count bits, rounded up
+ *               to whole bytes; the unused high bits of the last byte are 0)
+ *
+ * Needs the partition's GPA_PAGE_ACCESS_TRACKING property on.
+ */
 struct mshv_gpap_access_bitmap {
 	__u8 access_type;
 	__u8 access_op;
@@ -152,6 +259,48 @@ struct mshv_gpap_access_bitmap {
 	__u64 page_count;
 	__u64 gpap_base;
 	__u64 bitmap_ptr;
+};
+
+/* mshv_create_device.flags: only ask whether the type exists. */
+#define MSHV_CREATE_DEVICE_TEST		1
+
+/* mshv_create_device.type */
+enum {
+	MSHV_DEV_TYPE_VFIO,
+	MSHV_DEV_TYPE_MAX,
+};
+
+/**
+ * struct mshv_create_device - arguments of MSHV_CREATE_DEVICE
+ * @type:  MSHV_DEV_TYPE_*
+ * @fd:    out: the new device's descriptor
+ * @flags: MSHV_CREATE_DEVICE_TEST or 0
+ *
+ * A partition has at most one VFIO device.
+ */
+struct mshv_create_device {
+	__u32 type;
+	__u32 fd;
+	__u32 flags;
+};
+
+/* VFIO device attributes: group FILE, attributes ADD and DEL (addr: an __s32 fd). */
+#define MSHV_DEV_VFIO_FILE		1
+#define MSHV_DEV_VFIO_FILE_ADD		1
+#define MSHV_DEV_VFIO_FILE_DEL		2
+
+/**
+ * struct mshv_device_attr - arguments of the device ioctls
+ * @flags: none are defined
+ * @group: which group of attributes (device type's own numbers)
+ * @attr:  which attribute of @group
+ * @addr:  user address of the attribute's value
+ */
+struct mshv_device_attr {
+	__u32 flags;
+	__u32 group;
+	__u64 attr;
+	__u64 addr;
 };
 
 #define MSHV_INITIALIZE_PARTITION	_IO(MSHV_IOCTL, 0x00)
@@ -162,6 +311,8 @@ struct mshv_gpap_access_bitmap {
 #define MSHV_SET_MSI_ROUTING		_IOW(MSHV_IOCTL, 0x05, struct mshv_user_irq_table)
 #define MSHV_GET_GPAP_ACCESS_BITMAP	_IOWR(MSHV_IOCTL, 0x06, struct mshv_gpap_access_bitmap)
 /* MSHV_ROOT_HVCALL (0x07) is also valid on a partition fd and a VP fd. */
+/* Returns 0; the new descriptor is written to the argument's fd field. */
+#define MSHV_CREATE_DEVICE		_IOWR(MSHV_IOCTL, 0x08, struct mshv_create_device)
 
 /*
  * VP fd
@@ -183,5 +334,15 @@ struct mshv_get_set_vp_state {
 #define MSHV_RUN_VP		_IOR(MSHV_IOCTL, 0x00, struct mshv_run_vp)
 #define MSHV_GET_VP_STATE	_IOWR(MSHV_IOCTL, 0x01, struct mshv_get_set_vp_state)
 #define MSHV_SET_VP_STATE	_IOWR(MSHV_IOCTL, 0x02, struct mshv_get_set_vp_state)
+
+/*
+ * Device fd (MSHV_CREATE_DEVICE). The numbers are those of the driver the
+ * rust-vmm mshv crates are written for (set 0x00, get 0x01, has 0x02); a
+ * 2026 upstream proposal numbers has_attr 0x01 and has no get.
+ */
+
+#define MSHV_SET_DEVICE_ATTR	_IOW(MSHV_IOCTL, 0x00, struct mshv_device_attr)
+#define MSHV_GET_DEVICE_ATTR	_IOW(MSHV_IOCTL, 0x01, struct mshv_device_attr)
+#define MSHV_HAS_DEVICE_ATTR	_IOW(MSHV_IOCTL, 0x02, struct mshv_device_attr)
 
 #endif /* _UAPI_LINUX_MSHV_H */

@@ -21,6 +21,8 @@ u64 hv_do_hypercall(u64 control, void *input, void *output);
  * puts it at the start of an otherwise zero page for the model.
  */
 u64 hv_do_fast_hypercall8(u16 code, u64 input);
+/* Two u64 of input, likewise. */
+u64 hv_do_fast_hypercall16(u16 code, u64 input1, u64 input2);
 
 /* Each thread's input and output page, reached as per-CPU data is. */
 extern __thread void *kshim_pcpu_input_page;

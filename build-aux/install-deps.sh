@@ -4,7 +4,7 @@
 # Usage: install-deps.sh [extra-package ...]
 set -eu
 
-pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libcmocka-dev valgrind python3 bash-completion $*"
+pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libcmocka-dev valgrind python3 bash-completion strace $*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "install-deps: not a Debian system; need: $pkgs" >&2

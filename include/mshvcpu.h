@@ -65,6 +65,28 @@ struct mshvcpu_error {
 };
 
 /*
+ * Text from outside
+ *
+ * Names, details, specs and paths come from files and command lines. The
+ * library keeps them printable: JSON readers refuse control characters in
+ * strings, and whatever the library writes or reports goes through this
+ * one escaping.
+ */
+
+/*
+ * @text (@len bytes) made safe to print on one line: control characters
+ * (U+0000-U+001F, U+007F-U+009F) become \n, \r, \t, \xNN (C0, DEL) or
+ * \u0080-\u009f (C1), each byte that is not well-formed UTF-8 becomes
+ * \xNN, everything else is copied. Writes at most @size bytes including
+ * the NUL; when the whole does not fit, the text is cut between characters
+ * and ends in "..." (empty when @size < 4). Returns the length of the whole
+ * escaped text, like snprintf.
+ */
+MSHVCPU_API size_t mshvcpu_text_escape(char *buf, size_t size, const char *text, size_t len);
+/* The offset of the first byte of @text that is not well-formed UTF-8 (RFC 3629), or @len. */
+MSHVCPU_API size_t mshvcpu_utf8_invalid_at(const char *text, size_t len);
+
+/*
  * Words, vendors, revisions
  */
 
@@ -521,7 +543,11 @@ MSHVCPU_API size_t mshvcpu_profile_changes(const struct mshvcpu_profile *profile
 MSHVCPU_API size_t mshvcpu_profile_base_violations(const struct mshvcpu_profile *profile,
 						   struct mshvcpu_violation *out,
 						   size_t max);
-/* JSON text of the profile (caller frees); parses back to an equal profile. */
+/*
+ * JSON text of the profile (caller frees); parses back to an equal profile.
+ * The name (the spec) is written escaped (mshvcpu_text_escape()): a spec
+ * may hold a tab or a path's bytes that no reader takes.
+ */
 MSHVCPU_API int mshvcpu_profile_to_json(const struct mshvcpu_profile *profile,
 					bool pretty, char **out);
 
@@ -537,7 +563,29 @@ MSHVCPU_API size_t mshvcpu_model_count(void);
 MSHVCPU_API int mshvcpu_model_at(size_t index, struct mshvcpu_model_info *info);
 
 /*
+ * JSON documents: host records, profiles, partition records
+ *
+ * Besides its format's rules, every document read is refused (with
+ * file:line:column) when a string holds a control character, raw or
+ * escaped ("\u0000" included), or an unpaired UTF-16 surrogate escape, and
+ * when an object repeats a key. The writers escape names and details with
+ * mshvcpu_text_escape(), so what they write reads back.
+ *
+ * The format a document declares in its top-level "format" member:
+ * "mshvcpu-host", "mshvcpu-profile" or "mshvcpu-partition" (static
+ * strings), or NULL (no such member, another value, not an object). Only
+ * that member decides, never a name; the document is not checked (read it
+ * with its format's reader).
+ */
+MSHVCPU_API const char *mshvcpu_json_format(const char *text, size_t len);
+
+/*
  * Host records (JSON, format "mshvcpu-host", version 1)
+ *
+ * "name" is at most 127 bytes (a longer one is refused); a "source_detail"
+ * longer than 255 bytes is cut between characters and ends in "...". A
+ * name taken from the source (a record without "name") or from a spec
+ * (mshvcpu_host_load()) is escaped and, when too long, cut the same way.
  */
 
 MSHVCPU_API int mshvcpu_host_to_json(const struct mshvcpu_host *host, bool pretty,
@@ -664,13 +712,18 @@ struct mshvcpu_migration_report {
 	bool vendor_mismatch;
 	struct mshvcpu_featureset missing;	/* effective on the source, known absent on the target */
 	struct mshvcpu_featureset unverified;	/* effective on the source, unknown on the target */
-	uint32_t source_xsave_size;
-	uint32_t target_xsave_size;
+	uint32_t source_xsave_size;		/* 0: the record does not say */
+	uint32_t target_xsave_size;		/* 0: the host's source does not say */
 	bool xsave_too_small;
 	size_t msr_count;
 	struct mshvcpu_msr msrs[32];		/* MSRs the missing features bring */
 };
 
+/*
+ * ok: same vendor, nothing missing or unverified, and both XSAVE sizes
+ * known with the target's at least the source's (an unknown size on
+ * either side is a refusal: nothing shows the state fits).
+ */
 MSHVCPU_API void mshvcpu_check_migration(const struct mshvcpu_partition_record *source,
 					 const struct mshvcpu_host *target,
 					 struct mshvcpu_migration_report *out);

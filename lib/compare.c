@@ -125,10 +125,9 @@ int mshvcpu_baseline_add(struct mshvcpu_baseline *b, const struct mshvcpu_host *
 				 "(guests never migrate between Intel and AMD)",
 				 host->name, mshvcpu_vendor_name(v), b->first_name,
 				 mshvcpu_vendor_name(b->common.vendor));
-	if (b->common.vendor == MSHVCPU_VENDOR_ANY && v != MSHVCPU_VENDOR_ANY)
-		snprintf(b->first_name, sizeof(b->first_name), "%s", host->name);
-	else if (!b->count)
-		snprintf(b->first_name, sizeof(b->first_name), "%s", host->name);
+	if ((b->common.vendor == MSHVCPU_VENDOR_ANY && v != MSHVCPU_VENDOR_ANY) || !b->count)
+		mshvcpu_text_escape(b->first_name, sizeof(b->first_name), host->name,
+				    strnlen(host->name, sizeof(host->name)));
 
 	mshvcpu_featureset_and(&b->common, &b->common, &host->offered);
 	if (!b->count)
@@ -176,7 +175,8 @@ void mshvcpu_check_migration(const struct mshvcpu_partition_record *source,
 			       out->target_xsave_size < out->source_xsave_size;
 	add_msrs(out, &out->missing);
 	add_msrs(out, &out->unverified);
+	/* A size either side does not know (0) cannot be shown to fit. */
 	out->ok = !out->vendor_mismatch && empty(&out->missing) &&
 		  empty(&out->unverified) && !out->xsave_too_small &&
-		  !(out->source_xsave_size && !out->target_xsave_size);
+		  out->source_xsave_size && out->target_xsave_size;
 }

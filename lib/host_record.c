@@ -30,11 +30,16 @@ int mshvcpu_host_to_json(const struct mshvcpu_host *host, bool pretty, char **ou
 
 	json_object_object_add(root, "format", json_object_new_string("mshvcpu-host"));
 	json_object_object_add(root, "version", json_object_new_int(1));
-	json_object_object_add(root, "name", json_object_new_string(host->name));
+	/* Escaped, and cut to the fields' limits: what is written reads back. */
+	json_object_object_add(root, "name",
+			       json_new_text(host->name, strnlen(host->name, sizeof(host->name)),
+					     sizeof(host->name) - 1));
 	json_object_object_add(root, "source",
 			       json_object_new_string(mshvcpu_host_source_name(host->source)));
 	json_object_object_add(root, "source_detail",
-			       json_object_new_string(host->source_detail));
+			       json_new_text(host->source_detail,
+					     strnlen(host->source_detail, sizeof(host->source_detail)),
+					     sizeof(host->source_detail) - 1));
 	json_object_object_add(root, "vendor",
 			       json_object_new_string(mshvcpu_vendor_name(host->offered.vendor)));
 	json_object_object_add(root, "offered", json_new_words(&host->offered));
@@ -51,6 +56,13 @@ int mshvcpu_host_to_json(const struct mshvcpu_host *host, bool pretty, char **ou
 	ret = json_to_owned_string(root, pretty, out);
 	json_object_put(root);
 	return ret;
+}
+
+void host_record_set_text(struct mshvcpu_host *host, const char *name, size_t name_len,
+			  const char *detail, size_t detail_len)
+{
+	mshvcpu_text_escape(host->name, sizeof(host->name), name, name_len);
+	mshvcpu_text_escape(host->source_detail, sizeof(host->source_detail), detail, detail_len);
 }
 
 static int get_uint(const struct json_doc *doc, struct json_object *root, const char *key,
@@ -115,9 +127,22 @@ int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
 		}
 		host->source = s;
 	}
-	snprintf(host->name, sizeof(host->name), "%s", name ? name : doc->source);
-	snprintf(host->source_detail, sizeof(host->source_detail), "%s",
-		 detail ? detail : "");
+	/*
+	 * A name identifies a host: one too long for the field is refused, not
+	 * cut. A detail is cut between characters, marked "..." (the source,
+	 * a path, is escaped as well).
+	 */
+	if (name && strlen(name) >= sizeof(host->name)) {
+		ret = json_doc_error(doc, err, NULL, "name",
+				     "\"name\" is %zu bytes; a host name is at most %zu",
+				     strlen(name), sizeof(host->name) - 1);
+		goto out;
+	}
+	if (!name)
+		name = doc->source;
+	if (!detail)
+		detail = "";
+	host_record_set_text(host, name, strlen(name), detail, strlen(detail));
 	if (!json_object_object_get_ex(root, "offered", &v)) {
 		ret = json_doc_error(doc, err, NULL, NULL, "host record lacks \"offered\"");
 		goto out;
@@ -183,15 +208,15 @@ int mshvcpu_host_load(const char *path_or_spec, struct mshvcpu_host *host,
 	if (ret)
 		return ret;
 	memset(host, 0, sizeof(*host));
-	snprintf(host->name, sizeof(host->name), "%s", path_or_spec);
+	mshvcpu_text_escape(host->name, sizeof(host->name), path_or_spec, strlen(path_or_spec));
 	host->source = MSHVCPU_SOURCE_MODEL;
 	host->offered = *mshvcpu_profile_features(p);
 	/* No record of the real XSAVE size: derive it from the xsave word. */
 	host->xsave_states = xsave_components_of(&host->offered);
 	host->max_xsave_data_size = xsave_standard_size(host->xsave_states);
-	snprintf(host->source_detail, sizeof(host->source_detail),
-		 "%s; XSAVE size derived from the xsave word",
-		 mshvcpu_profile_provenance(p) ? mshvcpu_profile_provenance(p) : "literal words");
+	text_printf(host->source_detail, sizeof(host->source_detail),
+		    "%s; XSAVE size derived from the xsave word",
+		    mshvcpu_profile_provenance(p) ? mshvcpu_profile_provenance(p) : "literal words");
 	mshvcpu_profile_free(p);
 	return 0;
 }

@@ -5,12 +5,13 @@
  * each through json-c's object tree costs ~4 µs a record. This reader
  * takes the common shape straight from the text and fills the host
  * exactly as host_from_doc() would. Anything else — an escape in a string,
- * a non-ASCII byte, an unknown or repeated member, a value it would have
- * to reject — makes it step aside (return 1) and the general path parses
- * the record and words the error. It never reports an error itself, so
- * every message still comes from one place. tests/fuzz/fuzz_json.c checks
- * on arbitrary input that whenever this path accepts, the general path
- * accepts too and yields the same host, byte for byte.
+ * a control character or a non-ASCII byte, an unknown or repeated member,
+ * a name too long, a value it would have to reject — makes it step aside
+ * (return 1) and the general path parses the record and words the error.
+ * It never reports an error itself, so every message still comes from one
+ * place. tests/fuzz/fuzz_json.c checks on arbitrary input that whenever
+ * this path accepts, the general path accepts too and yields the same
+ * host, byte for byte.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -226,8 +227,8 @@ int host_from_json_fast(const char *text, size_t len, const char *source,
 		case M_VERSION:
 			ok = take_uint(&c, 1, &version) && version == 1;
 			break;
-		case M_NAME:
-			ok = take_string_or_null(&c, &name);
+		case M_NAME:	/* one too long for the field is the general path's to refuse */
+			ok = take_string_or_null(&c, &name) && name.n < sizeof(host->name);
 			break;
 		case M_SOURCE:
 			ok = take_string_or_null(&c, &src);
@@ -280,13 +281,11 @@ int host_from_json_fast(const char *text, size_t len, const char *source,
 			return 1;
 		host->source = (enum mshvcpu_host_source)m;
 	}
-	if (name.s)
-		snprintf(host->name, sizeof(host->name), "%.*s", (int)name.n, name.s);
-	else
-		snprintf(host->name, sizeof(host->name), "%s", source);
-	if (detail.s)
-		snprintf(host->source_detail, sizeof(host->source_detail), "%.*s",
-			 (int)detail.n, detail.s);
+	if (!name.s) {
+		name.s = source;
+		name.n = strlen(source);
+	}
+	host_record_set_text(host, name.s, name.n, detail.s ? detail.s : "", detail.n);
 	host->offered = offered;
 	host->offered.vendor = vendor_value;
 	host->xsave_states = states;

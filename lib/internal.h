@@ -58,6 +58,15 @@ int hex_word_parse_prefixed(const char *text, size_t len, uint64_t *value);
 
 /* utf8.c: offset of the first byte that is not well-formed UTF-8, or @n. */
 size_t utf8_invalid_at(const unsigned char *s, size_t n);
+/*
+ * utf8.c: printf into a fixed field (a name, a detail, a message), escaped
+ * and, when too long, cut between characters and marked "...", as
+ * mshvcpu_text_escape() does.
+ */
+void text_vprintf(char *dst, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+void text_printf(char *dst, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* catalogue.c */
 const struct mshvcpu_feature *catalogue_by_id(enum hv_feature_id id);

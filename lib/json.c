@@ -7,8 +7,8 @@
 
 #include "json.h"
 
-static void position(const struct json_doc *doc, size_t offset,
-		     unsigned int *line, unsigned int *column)
+void json_doc_position(const struct json_doc *doc, size_t offset,
+		       unsigned int *line, unsigned int *column)
 {
 	unsigned int l = doc->first_line ? doc->first_line : 1, c = 1;
 	size_t i;
@@ -33,6 +33,7 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 	enum json_tokener_error jerr;
 	unsigned int line, column;
 	size_t end, i;
+	int ret;
 
 	*out = NULL;
 	if (doc->len > (size_t)INT32_MAX)
@@ -41,7 +42,7 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 	/* json-c would stop quietly at a NUL byte; say where it is instead. */
 	for (i = 0; i < doc->len; i++) {
 		if (doc->text[i] == '\0') {
-			position(doc, i, &line, &column);
+			json_doc_position(doc, i, &line, &column);
 			return set_error_at(err, -EINVAL, doc->source, line, column,
 					    "NUL byte in JSON text");
 		}
@@ -52,7 +53,7 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 				    1, "byte order mark at the start (JSON text must not have one)");
 	i = utf8_invalid_at((const unsigned char *)doc->text, doc->len);
 	if (i < doc->len) {
-		position(doc, i, &line, &column);
+		json_doc_position(doc, i, &line, &column);
 		return set_error_at(err, -EINVAL, doc->source, line, column,
 				    "invalid UTF-8 (byte 0x%02x)", (unsigned char)doc->text[i]);
 	}
@@ -67,14 +68,14 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 	json_tokener_free(tok);
 
 	if (jerr == json_tokener_continue) {
-		position(doc, doc->len, &line, &column);
+		json_doc_position(doc, doc->len, &line, &column);
 		json_object_put(obj);
 		return set_error_at(err, -EINVAL, doc->source, line, column,
 				    "unexpected end of JSON text");
 	}
 	if (jerr != json_tokener_success || !obj) {
 		/* json-c 0.16 reports the offending character itself as the parse end. */
-		position(doc, end ? end : 0, &line, &column);
+		json_doc_position(doc, end ? end : 0, &line, &column);
 		json_object_put(obj);
 		return set_error_at(err, -EINVAL, doc->source, line, column,
 				    "malformed JSON: %s",
@@ -82,11 +83,17 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 	}
 	for (i = end; i < doc->len; i++) {
 		if (!isspace((unsigned char)doc->text[i])) {
-			position(doc, i, &line, &column);
+			json_doc_position(doc, i, &line, &column);
 			json_object_put(obj);
 			return set_error_at(err, -EINVAL, doc->source, line, column,
 					    "unexpected text after the JSON value");
 		}
+	}
+	/* What json-c hides once parsed: control characters, repeated keys. */
+	ret = json_doc_check_strings(doc, end, err);
+	if (ret) {
+		json_object_put(obj);
+		return ret;
 	}
 	*out = obj;
 	return 0;
@@ -119,14 +126,31 @@ int json_doc_error(const struct json_doc *doc, struct mshvcpu_error *err,
 	if (key && at < doc->len)
 		at = find_quoted(doc, at, key);
 	if ((after || key) && at < doc->len)
-		position(doc, at, &line, &column);
+		json_doc_position(doc, at, &line, &column);
 	else
-		position(doc, 0, &line, &column);
+		json_doc_position(doc, 0, &line, &column);
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	text_vprintf(msg, sizeof(msg), fmt, ap);	/* a long quote is cut between characters */
 	va_end(ap);
 	return set_error_at(err, -EINVAL, doc->source, line, column, "%s", msg);
+}
+
+struct json_object *json_new_text(const char *text, size_t len, size_t max)
+{
+	size_t need = mshvcpu_text_escape(NULL, 0, text, len) + 1;
+	struct json_object *obj;
+	char *buf;
+
+	if (max && need > max + 1)
+		need = max + 1;
+	buf = malloc(need);
+	if (!buf)
+		return NULL;
+	mshvcpu_text_escape(buf, need, text, len);
+	obj = json_object_new_string(buf);
+	free(buf);
+	return obj;
 }
 
 int json_parse_u64(const char *s, uint64_t *out)

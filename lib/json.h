@@ -22,9 +22,21 @@ struct json_doc {
 /* Nesting beyond this is refused: no format here needs more than 4. */
 #define JSON_MAX_DEPTH 16
 
-/* Parse one JSON value filling the whole text (trailing blanks allowed). */
+/*
+ * Parse one JSON value filling the whole text (trailing blanks allowed),
+ * refusing what json_doc_check_strings() refuses.
+ */
 int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 		   struct mshvcpu_error *err);
+/* Line and column (1-based) of byte @offset of the document. */
+void json_doc_position(const struct json_doc *doc, size_t offset,
+		       unsigned int *line, unsigned int *column);
+/*
+ * json_scan.c: on text[0..@end) that json-c accepted, refuse (with the
+ * position) control characters in strings, raw or escaped ("\u0000"
+ * included), unpaired surrogate escapes, and keys repeated in an object.
+ */
+int json_doc_check_strings(const struct json_doc *doc, size_t end, struct mshvcpu_error *err);
 
 /*
  * A semantic error about member @key (searched for as "key" in the text
@@ -33,6 +45,13 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 int json_doc_error(const struct json_doc *doc, struct mshvcpu_error *err,
 		   const char *after, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/*
+ * A string for text from outside (@len bytes of a name, a detail, a spec): escaped as
+ * mshvcpu_text_escape() does, so it never holds what the readers refuse,
+ * and cut to @max bytes (0: no limit) between characters, marked "...".
+ */
+struct json_object *json_new_text(const char *text, size_t len, size_t max);
 
 /* "0x" followed by 1-16 hex digits. 0 or -EINVAL. */
 int json_parse_u64(const char *s, uint64_t *out);
@@ -70,6 +89,14 @@ int json_get_string(const struct json_doc *doc, struct json_object *obj,
  */
 int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
 		  struct mshvcpu_error *err);
+/*
+ * The name and detail of a host read from a record, the same from both
+ * paths: escaped (a name from a path may need it), a detail too long for
+ * its field cut between characters and marked "..." (host_from_doc()
+ * refuses a name that long).
+ */
+void host_record_set_text(struct mshvcpu_host *host, const char *name, size_t name_len,
+			  const char *detail, size_t detail_len);
 int host_from_json_fast(const char *text, size_t len, const char *source,
 			struct mshvcpu_host *host);
 

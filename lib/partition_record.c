@@ -14,6 +14,7 @@
  *     "features": { "requested": {...}, "effective": {...}, "dropped": {...} } }
  *
  * <words> as in host records. "features" is for people and not read back.
+ * "spec" is written escaped (mshvcpu_text_escape()), so it always reads back.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -63,7 +64,8 @@ int mshvcpu_partition_record_to_json(const struct mshvcpu_partition_record *rec,
 
 	json_object_object_add(root, "format", json_object_new_string("mshvcpu-partition"));
 	json_object_object_add(root, "version", json_object_new_int(1));
-	json_object_object_add(root, "spec", json_object_new_string(rec->spec ? rec->spec : ""));
+	json_object_object_add(root, "spec", json_new_text(rec->spec ? rec->spec : "",
+							   rec->spec ? strlen(rec->spec) : 0, 0));
 	json_object_object_add(root, "revision",
 			       json_object_new_string(mshvcpu_revision_name(rec->revision)));
 	json_object_object_add(root, "policy",

@@ -26,9 +26,12 @@
 
 static void host_name(struct mshvcpu_host *host)
 {
-	if (gethostname(host->name, sizeof(host->name)) != 0 || !host->name[0])
-		snprintf(host->name, sizeof(host->name), "localhost");
-	host->name[sizeof(host->name) - 1] = '\0';
+	char name[256 + 1] = "";
+
+	/* Escaped and, if ever too long, cut between characters: it is printed. */
+	if (gethostname(name, sizeof(name) - 1) != 0 || !name[0])
+		snprintf(name, sizeof(name), "localhost");
+	mshvcpu_text_escape(host->name, sizeof(host->name), name, strlen(name));
 }
 
 static int probe_hypervisor(const struct mshvcpu_device_ops *ops, const char *device,
@@ -96,8 +99,8 @@ static int probe_hypervisor(const struct mshvcpu_device_ops *ops, const char *de
 		host->physical_address_width = (uint32_t)value;
 
 	host->source = MSHVCPU_SOURCE_HYPERVISOR;
-	snprintf(host->source_detail, sizeof(host->source_detail),
-		 "root partition properties through %s", device);
+	text_printf(host->source_detail, sizeof(host->source_detail),
+		    "root partition properties through %s", device);
 	ret = 0;
 out:
 	device_close(ops, fd);
@@ -221,7 +224,7 @@ int mshvcpu_host_probe(const struct mshvcpu_probe_opts *opts, struct mshvcpu_hos
 	enum mshvcpu_probe_mode mode = OPTS_GET(opts, mode, MSHVCPU_PROBE_AUTO);
 	const struct mshvcpu_device_ops *ops = OPTS_GET(opts, ops, NULL);
 	struct mshvcpu_error hv_err = { 0 };
-	char why[sizeof(host->source_detail)];
+	char detail[sizeof(host->source_detail)];
 	int ret;
 
 	if (!OPTS_VALID(opts))
@@ -237,16 +240,14 @@ int mshvcpu_host_probe(const struct mshvcpu_probe_opts *opts, struct mshvcpu_hos
 			return ret;
 		}
 	}
-	snprintf(why, sizeof(why), "%.200s", hv_err.message);
 	ret = probe_cpuid(msr_device, host);
 	if (ret)
 		return set_error(err, ret, "no CPUID on this architecture and %s",
-				 why[0] ? why : "no hypervisor answered");
-	if (mode == MSHVCPU_PROBE_AUTO && why[0]) {
-		size_t used = strlen(host->source_detail);
-
-		snprintf(host->source_detail + used, sizeof(host->source_detail) - used,
-			 " [hypervisor not used: %s]", why);
+				 hv_err.message[0] ? hv_err.message : "no hypervisor answered");
+	if (mode == MSHVCPU_PROBE_AUTO && hv_err.message[0]) {
+		memcpy(detail, host->source_detail, sizeof(detail));
+		text_printf(host->source_detail, sizeof(host->source_detail),
+			    "%s [hypervisor not used: %s]", detail, hv_err.message);
 	}
 	return 0;
 }

@@ -12,7 +12,9 @@
  *     "features": { "bank0": ["sse3", ...], ... } }
  *
  * "enabled" is authoritative; "features" (optional on input) is for people
- * and must agree with it when present.
+ * and must agree with it when present. "name" and "provenance" are written
+ * escaped (mshvcpu_text_escape()): the spec may hold a control character
+ * or a path's bytes that are not UTF-8, which no reader takes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -156,13 +158,15 @@ int mshvcpu_profile_to_json(const struct mshvcpu_profile *p, bool pretty,
 
 	json_object_object_add(root, "format", json_object_new_string("mshvcpu-profile"));
 	json_object_object_add(root, "version", json_object_new_int(1));
-	json_object_object_add(root, "name", json_object_new_string(p->spec));
+	/* Escaped: a spec may hold what readers refuse (a path's bytes, a tab). */
+	json_object_object_add(root, "name", json_new_text(p->spec, strlen(p->spec), 0));
 	json_object_object_add(root, "revision",
 			       json_object_new_string(mshvcpu_revision_name(p->revision)));
 	json_object_object_add(root, "vendor",
 			       json_object_new_string(mshvcpu_vendor_name(p->features.vendor)));
 	json_object_object_add(root, "provenance",
-			       p->provenance ? json_object_new_string(p->provenance) : NULL);
+			       p->provenance ?
+			       json_new_text(p->provenance, strlen(p->provenance), 0) : NULL);
 	json_object_object_add(root, "enabled", json_new_words(&p->features));
 	json_object_object_add(root, "features",
 			       json_new_feature_names(&p->features, p->revision));

@@ -12,11 +12,19 @@ a temporary directory, and fed four ways:
   show --output OUT @FILE           FILE a profile
   check-migration --from FILE --to mshv-skylake-sp   FILE a partition record
 
+  compare -j FILE FILE                   FILE any of the three (compare sniffs
+                                         the format)
+
 and must get: exit status 2 or 3 (never 0 or 1, never a signal), exactly one
-line on stderr, `mshvcpu: <what>: <why>`, nothing on stdout, no output file
-and no stray temporary file next to where it would have been, within 60 s
-and 1 GiB of peak RSS. A valid record, and one with CRLF line endings, are
-the positive controls: exit 0, nothing on stderr, the output file written.
+line on stderr, `mshvcpu: <what>: <why>`, nothing on stdout (with -j: the one
+error document), no output file and no stray temporary file next to where it
+would have been, within 60 s and 1 GiB of peak RSS. A valid record, and one
+with CRLF line endings, are the positive controls: exit 0, nothing on
+stderr, the output file written and readable again (`show @OUT`). Some rows
+are accepted by one reader and not another, or answered "no" (exit 1, a
+reason on stdout). Whatever the row, stdout and stderr are valid UTF-8 with
+no control character but the newline, and no line is forged (none starts
+with FORGED, the text hostile names carry after a newline).
 
   hostile.py --mshvcpu BUILD/mshvcpu
 """
@@ -89,8 +97,37 @@ def words_key(kind):
     return [BASES[kind][3]]
 
 
+def with_duplicate(record, keys, raw_first):
+    """The record, compact, with the object at record[keys...] (the record
+    itself if keys is empty) given a member raw_first before its own first
+    member: a key that then appears twice."""
+    record = copy.deepcopy(record)
+    node = record
+    for key in keys:
+        node = node[key]
+    first = next(iter(node))
+    inner = compact(node)
+    doubled = b'{' + raw_first + b',' + inner[1:]
+    if not keys:
+        return doubled
+    return with_raw(record, keys, doubled)
+
+
+def by_kind(**expect):
+    """An expectation that depends on the reader: by_kind(host='error', default='ok'),
+    and 'migration' for check-migration's own answer."""
+    def pick(kind, label):
+        if label.startswith('check-migration') and 'migration' in expect:
+            return expect['migration']
+        return expect.get(kind, expect.get('default'))
+    return pick
+
+
+ACCENTS = '\u00e9' * 100	# 200 bytes of UTF-8 once read
+
+
 PAYLOADS = [
-    # (row name, payload, expected: 'error' or 'ok')
+    # (row name, payload, expected: 'error', 'ok', 'no' (exit 1), or by_kind(...))
     ('truncated JSON', record_level(lambda k, b: compact(b)[:len(compact(b)) // 2]), 'error'),
     ('empty file', lambda k, b, s: b'', 'error'),
     ('only whitespace', lambda k, b, s: b' \n\t\r\n  \n', 'error'),
@@ -133,6 +170,43 @@ PAYLOADS = [
 ]
 
 
+# Issue 12: strings json-c took silently, names that forge output, repeated
+# keys, names at and past their limits, a name like another format's.
+def in_string(row, member, raw):
+    keys = (lambda k: [member]) if member == 'vendor' else name_key
+    return (row, record_level(lambda k, b: with_raw(b, keys(k), raw)), 'error')
+
+
+def repeated(row, in_words, raw_first):
+    keys = words_key if in_words else (lambda k: [])
+    return (row, record_level(lambda k, b: with_duplicate(b, keys(k), raw_first)), 'error')
+
+
+PAYLOADS += [
+    in_string('escaped \\u0000 inside vendor string', 'vendor', b'"amd\\u0000intel"'),
+    in_string('escaped \\u0000 inside name string', 'name', b'"node\\u0000x"'),
+    in_string('escaped newline and ESC in name', 'name', b'"n\\nFORGED \\u001b[31mred"'),
+    in_string('raw control characters in name', 'name', b'"n\x01\x1b[2J\x08"'),
+    in_string('DEL and a C1 control in name', 'name', b'"n\x7f\xc2\x9b"'),
+    in_string('unpaired surrogate escape in name', 'name', b'"n\\ud800x"'),
+    repeated('duplicate key (vendor twice)', False, b'"vendor":"amd"'),
+    repeated('duplicate key spelt with an escape', False, b'"vend\\u006fr":"amd"'),
+    repeated('duplicate key in the words object', True, b'"bank0":"0x0"'),
+    # Host names are at most 127 bytes (refused, not cut); profile and
+    # partition names have no limit.
+    ('a 200-byte non-ASCII name', record_level(
+        lambda k, b: with_value(b, name_key(k), ACCENTS)), by_kind(host='error', default='ok')),
+    ('a 1000-byte non-ASCII source_detail (cut on read)', record_level(
+        lambda k, b: with_value(b, ['source_detail'], '\u20ac' * 333 + 'x')), 'ok'),
+    ('named like another format', record_level(
+        lambda k, b: with_value(b, name_key(k),
+                                'mshvcpu-profile' if k == 'host' else 'mshvcpu-host')), 'ok'),
+    ('no max_xsave_data_size (unknown XSAVE size)', record_level(
+        lambda k, b: with_raw(b, ['max_xsave_data_size'], b'null')),
+     by_kind(migration='no', default='ok')),
+]
+
+
 def write_big_line(path, kind, base, stream):
     """A record whose name is a 100 MB string, written in chunks."""
     head, tail = with_value(base, name_key(kind), HOLE).split(HOLE.encode())
@@ -149,15 +223,22 @@ def write_big_line(path, kind, base, stream):
 # --- modes -------------------------------------------------------------------
 
 MODES = [
-    # (label, kind, argv builder (tool, input, out), output file?, input on stdin?)
+    # (label, kind, argv builder (tool, input, out), output file?, input on stdin?, JSON?)
     ('baseline FILE', 'host',
-     lambda t, i, o: [t, 'baseline', '-o', o, i, SECOND_HOST], True, False),
+     lambda t, i, o: [t, 'baseline', '-o', o, i, SECOND_HOST], True, False, False),
     ('baseline - (stdin)', 'host',
-     lambda t, i, o: [t, 'baseline', '-o', o, '-'], True, True),
+     lambda t, i, o: [t, 'baseline', '-o', o, '-'], True, True, False),
     ('show @FILE', 'profile',
-     lambda t, i, o: [t, 'show', '--output', o, '@' + i], True, False),
+     lambda t, i, o: [t, 'show', '--output', o, '@' + i], True, False, False),
     ('check-migration --from FILE', 'partition',
-     lambda t, i, o: [t, 'check-migration', '--from', i, '--to', 'mshv-skylake-sp'], False, False),
+     lambda t, i, o: [t, 'check-migration', '--from', i, '--to', 'mshv-skylake-sp'],
+     False, False, False),
+    ('compare -j host FILE', 'host',
+     lambda t, i, o: [t, '-j', 'compare', i, i], False, False, True),
+    ('compare -j profile FILE', 'profile',
+     lambda t, i, o: [t, '-j', 'compare', i, i], False, False, True),
+    ('compare -j partition FILE', 'partition',
+     lambda t, i, o: [t, '-j', 'compare', i, i], False, False, True),
 ]
 
 
@@ -183,7 +264,23 @@ def run(argv, stdin_fd, scratch):
     return proc.returncode, stdout, stderr, usage.ru_maxrss, bool(timed_out)
 
 
-def judge(expect, status, stdout, stderr, rss, timed_out, out_path, out_dir, has_output):
+def unsafe_text(name, data):
+    """What makes output unsafe to show: not UTF-8, a control character
+    other than the newline, a forged line. None if it is safe."""
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as e:
+        return '%s not UTF-8 at %d: %r' % (name, e.start, data[max(0, e.start - 40):e.start + 8])
+    for i, ch in enumerate(text):
+        if ch != '\n' and (ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f):
+            return '%s has U+%04X: %r' % (name, ord(ch), text[max(0, i - 40):i + 8])
+    if any(line.startswith('FORGED') for line in text.split('\n')):
+        return '%s has a forged line' % name
+    return None
+
+
+def judge(expect, status, stdout, stderr, rss, timed_out, out_path, out_dir, has_output, json_out,
+          tool):
     """Every way the run went wrong, as short strings (none: it passed)."""
     wrong = []
     if timed_out:
@@ -195,19 +292,39 @@ def judge(expect, status, stdout, stderr, rss, timed_out, out_path, out_dir, has
     left = sorted(set(os.listdir(out_dir)) - {os.path.basename(out_path)})
     if left:
         wrong.append('stray files %s' % left)
-    if expect == 'ok':
-        if status != 0:
+    for name, data in (('stdout', stdout), ('stderr', stderr)):
+        unsafe = unsafe_text(name, data)
+        if unsafe:
+            wrong.append(unsafe)
+    if json_out and stdout:
+        try:
+            doc = json.loads(stdout.decode('utf-8', 'replace'))
+        except ValueError as e:
+            doc = {}
+            wrong.append('stdout is not one JSON document: %s' % e)
+        if expect == 'error' and doc.get('schema') != 'mshvcpu-error/1':
+            wrong.append('stdout %r' % stdout[:100])
+    if expect in ('ok', 'no'):
+        if status != (0 if expect == 'ok' else 1):
             wrong.append('exit %d' % status)
         if stderr:
             wrong.append('stderr %r' % stderr[:200])
+        if expect == 'no' and not stdout:
+            wrong.append('no reason given')
         if has_output and not os.path.isfile(out_path):
             wrong.append('no output file')
+        elif has_output:
+            # What -o wrote reads back.
+            back = subprocess.run([tool, 'show', '@' + out_path], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE)
+            if back.returncode != 0:
+                wrong.append('output does not read back: %r' % back.stderr[:200])
         return wrong
     if status >= 0 and status not in (2, 3):
         wrong.append('exit %d' % status)
     if not ONE_ERROR_LINE.fullmatch(stderr):
         wrong.append('stderr %r' % (stderr[:200] + (b'...' if len(stderr) > 200 else b'')))
-    if stdout:
+    if stdout and not json_out:
         wrong.append('stdout %r' % stdout[:100])
     if os.path.lexists(out_path):
         wrong.append('output file written (%d bytes)' % os.lstat(out_path).st_size)
@@ -217,7 +334,7 @@ def judge(expect, status, stdout, stderr, rss, timed_out, out_path, out_dir, has
 def one_case(tool, mode, make_input, expect, tmp, index):
     """Make the input (make_input(path) -> path or None), run, judge.
     Returns (list of problems, peak RSS in KiB)."""
-    label, kind, argv_of, has_output, on_stdin = mode
+    label, kind, argv_of, has_output, on_stdin, json_out = mode
     case_dir = os.path.join(tmp, 'case%03d' % index)
     out_dir = os.path.join(case_dir, 'out')
     os.makedirs(out_dir)
@@ -229,7 +346,7 @@ def one_case(tool, mode, make_input, expect, tmp, index):
     finally:
         if on_stdin:
             os.close(stdin_fd)
-    wrong = judge(expect, *result, out_path, out_dir, has_output)
+    wrong = judge(expect, *result, out_path, out_dir, has_output, json_out, tool)
     if os.path.isdir(in_path):
         os.rmdir(in_path)
     elif os.path.lexists(in_path):
@@ -251,7 +368,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix='mshvcpu-hostile-') as tmp:
         index = 0
         for mode in MODES:
-            label, kind, _, _, on_stdin = mode
+            label, kind, _, _, on_stdin, _ = mode
             base = load_base(kind)
             cases = []
             for name, payload, expect in PAYLOADS:
@@ -259,7 +376,25 @@ def main():
                     with open(path, 'wb') as f:
                         f.write(payload(kind, base, on_stdin))
                     return path
-                cases.append((name, make, expect))
+                cases.append((name, make, expect(kind, label) if callable(expect) else expect))
+
+            def hostile_path(path, dirname, filename, record):
+                """A valid record where the path itself is hostile: it is printed, and
+                names the host when the record does not."""
+                d = os.path.join(os.path.dirname(path), dirname)
+                os.makedirs(d, exist_ok=True)
+                target = os.path.join(d, filename)
+                with open(target, 'wb') as f:
+                    f.write(compact(record) + b'\n')
+                return target
+
+            nameless = copy.deepcopy(base)
+            nameless.pop(BASES[kind][1], None)
+            cases.append(('a file name with a newline, ESC and a byte not UTF-8',
+                          lambda path: hostile_path(path, 'd', 'x\nFORGED \x1b[31mred\udcff.json',
+                                                    nameless), 'ok'))
+            cases.append(('a 200-byte non-ASCII directory, record without a name',
+                          lambda path: hostile_path(path, '\u00e9' * 100, 'r.json', nameless), 'ok'))
 
             def big(path):
                 write_big_line(path, kind, base, on_stdin)

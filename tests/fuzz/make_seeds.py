@@ -92,10 +92,28 @@ def json_docs():
         b'"bank1":"0x100ae000000f1"', b'"bank1":{"enabled":"0x1","known":"0xff"}'))
     write('json', 'host-escape', b'\0' + compact.replace(b'icx-node1', b'icx\\u002dnode1'))
     write('json', 'host-truncated', b'\0' + compact[:len(compact) // 2])
+    # Issue 12: what json-c took silently (both host paths must refuse it).
+    write('json', 'host-escaped-nul', b'\0' + compact.replace(b'"intel"', b'"amd\\u0000intel"'))
+    write('json', 'host-duplicate-key', b'\0' + compact.replace(
+        b'"vendor":"intel"', b'"vendor":"intel","vend\\u006fr":"amd"'))
+    write('json', 'host-duplicate-word', b'\0' + compact.replace(
+        b'"bank1":"0x100ae000000f1"', b'"bank1":"0x100ae000000f1","bank1":"0x0"'))
+    write('json', 'host-control-name', b'\0' + compact.replace(
+        b'icx-node1', b'icx\\nFORGED\\u001b[2J\x7f'))
+    write('json', 'host-unpaired-surrogate', b'\0' + compact.replace(b'icx-node1', b'icx\\ud800'))
+    write('json', 'host-long-name', b'\0' + compact.replace(b'icx-node1', b'\xc3\xa9' * 64))
+    write('json', 'host-long-detail', b'\0' + compact.replace(
+        b'root partition properties through /dev/mshv', b'\xe2\x82\xac' * 90))
     with open(os.path.join(FIXTURES, 'icx-no-avx512.json'), 'rb') as f:
-        write('json', 'profile', b'\1' + f.read())
+        profile = f.read()
+    write('json', 'profile', b'\1' + profile)
+    write('json', 'profile-named-like-a-host', b'\1' + profile.replace(
+        b'"mshv-icelake-sp-azure,-avx512"', b'"mshvcpu-host"'))
     with open(os.path.join(FIXTURES, 'guest-skx.json'), 'rb') as f:
-        write('json', 'partition-record', b'\2' + f.read())
+        record = f.read()
+    write('json', 'partition-record', b'\2' + record)
+    write('json', 'partition-record-control-spec', b'\2' + record.replace(
+        b'"spec": "', b'"spec": "\\u0085', 1))
 
 
 def hex_words():

@@ -269,6 +269,43 @@ static void migration_refuses_other_vendor_small_xsave_and_unverified_features(v
 }
 
 /*
+ * An XSAVE size nobody knows cannot be shown to fit: unknown on the source
+ * (a record without max_xsave_data_size) is refused as unknown on the
+ * target is, whatever the other side says.
+ */
+static void migration_refuses_an_unknown_xsave_size_on_either_side(void **state)
+{
+	static const struct {
+		uint32_t source, target;
+		bool ok;
+	} cases[] = {
+		{ 832, 2696, true },
+		{ 2696, 2696, true },
+		{ 0, 2696, false },	/* unknown source */
+		{ 832, 0, false },	/* unknown target */
+		{ 0, 0, false },
+	};
+	struct mshvcpu_partition_record src;
+	struct mshvcpu_migration_report r;
+	struct mshvcpu_host target;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMENTS(cases); i++) {
+		record_with(&src, MSHVCPU_VENDOR_INTEL, cases[i].source, "sse3", "xsave", "avx");
+		host_from_words(&target, "t", MSHVCPU_VENDOR_INTEL, ~0ULL, ~0ULL, ~0ULL,
+				cases[i].target);
+		target.offered.known[MSHVCPU_WORD_BANK2] = ~0ULL;
+		mshvcpu_check_migration(&src, &target, &r);
+		if (r.ok != cases[i].ok)
+			fail_msg("source %u, target %u: ok %d", cases[i].source, cases[i].target, r.ok);
+		assert_false(r.xsave_too_small);
+		assert_int_equal(r.source_xsave_size, cases[i].source);
+		assert_int_equal(r.target_xsave_size, cases[i].target);
+	}
+}
+
+/*
  * mshvcpu_runs_on() is compare's IDENTICAL/SUBSET with nothing uncertain;
  * the array scan returns exactly the hosts it says yes to, in order.
  */
@@ -334,6 +371,7 @@ int main(void)
 		cmocka_unit_test(migration_names_missing_features_and_their_msrs),
 		cmocka_unit_test(migration_to_a_superset_host_is_ok),
 		cmocka_unit_test(migration_refuses_other_vendor_small_xsave_and_unverified_features),
+		cmocka_unit_test(migration_refuses_an_unknown_xsave_size_on_either_side),
 	};
 
 	return RUN_LIB_TESTS(tests, bugs, NULL, NULL);

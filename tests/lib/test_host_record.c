@@ -231,6 +231,155 @@ static void fast_path_agrees_with_the_general_path(void **state)
 	}
 }
 
+/*
+ * What json_scan.c refuses, the fast path never takes: it steps aside on
+ * any escape, control character, repeated member or over-long name, and
+ * the general path refuses. (tests/fuzz/fuzz_json.c pins the two paths on
+ * arbitrary input.)
+ */
+static void hostile_records_are_refused_by_both_paths(void **state)
+{
+#define REC(name, extra) "{\"format\":\"mshvcpu-host\",\"version\":1,\"name\":\"" name "\"," \
+	extra "\"vendor\":\"intel\",\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}"
+	static const char *const cases[] = {
+		REC("n", "\"source_detail\":\"amd\\u0000intel\","),
+		REC("n\\u0000", ""),
+		REC("n\\nFORGED", ""),
+		REC("n\\u001b[2J", ""),
+		REC("n\x7f", ""),
+		REC("n\x1b[2J", ""),
+		REC("n\xc2\x9b", ""),
+		REC("n\\ud800", ""),
+		REC("n", "\"vendor\":\"amd\","),
+		REC("n", "\"name\":\"m\","),
+		"{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\",\"offered\":"
+		"{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\",\"xsave\":\"0x1\"}}",
+		REC("0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123", ""),
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMENTS(cases); i++) {
+		const char *t = cases[i];
+		struct json_doc doc = { t, strlen(t), "rec", 1 };
+		struct mshvcpu_host fast, general;
+		struct mshvcpu_error err = { 0 };
+
+		if (host_from_json_fast(t, strlen(t), "rec", &fast) != 1)
+			fail_msg("case %zu: the fast path took it", i);
+		if (host_from_doc(&doc, &general, &err) != -EINVAL || !err.column)
+			fail_msg("case %zu: the general path did not refuse it with a position", i);
+		assert_int_equal(mshvcpu_host_from_json(t, strlen(t), "rec", 1, &general, &err),
+				 -EINVAL);
+	}
+#undef REC
+}
+
+/* @n bytes of "é" (n even) into @s, as a C string. */
+static char *accents(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += 2)
+		memcpy(s + i, "\xc3\xa9", 2);
+	s[n] = '\0';
+	return s;
+}
+
+static void assert_cut_and_marked(const char *s, size_t field)
+{
+	size_t len = strlen(s);
+
+	assert_true(len < field);
+	assert_int_equal(mshvcpu_utf8_invalid_at(s, len), len);
+	assert_true(len >= 3);
+	assert_string_equal(s + len - 3, "...");
+}
+
+/*
+ * Names identify hosts: one longer than the field is refused (and the limit
+ * said), never cut. Details are cut between characters and marked "...".
+ * A name taken from the source (no "name") is cut the same way. Both paths
+ * agree byte for byte.
+ */
+static void names_are_refused_when_too_long_details_cut_between_characters(void **state)
+{
+	char name127[127], name128[129], detail[601], text[4096], source[400], *json;
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_host h, fast, back;
+	size_t cap = sizeof(text);
+	int ret;
+
+	(void)state;
+	accents(name127, 126);
+	accents(name128, 128);
+	accents(detail, 600);
+	/* 126 bytes + "x": 127 is the limit, and fits. */
+	snprintf(text, cap, HOST_HEAD "\"name\": \"%sx\", \"vendor\": \"intel\", " OFFERED "}",
+		 name127);
+	if ((ret = mshvcpu_host_from_json(text, strlen(text), "h", 1, &h, &err)))
+		fail_msg("%d %s", ret, err.message);
+	assert_int_equal(strlen(h.name), 127);
+	snprintf(text, cap, HOST_HEAD "\"name\": \"%s\", \"vendor\": \"intel\", " OFFERED "}",
+		 name128);
+	assert_int_equal(mshvcpu_host_from_json(text, strlen(text), "h", 1, &h, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "at most 127"));
+	assert_int_equal(err.column, strstr(text, "\"name\"") - text + 1);
+
+	snprintf(text, cap, HOST_HEAD "\"source_detail\": \"%s\", \"vendor\": \"intel\", "
+		 OFFERED "}", detail);
+	assert_int_equal(mshvcpu_host_from_json(text, strlen(text), "h", 1, &h, &err), 0);
+	assert_cut_and_marked(h.source_detail, sizeof(h.source_detail));
+	/* What was cut writes and reads back unchanged. */
+	assert_int_equal(mshvcpu_host_to_json(&h, false, &json), 0);
+	assert_int_equal(mshvcpu_host_from_json(json, strlen(json), "h", 1, &back, &err), 0);
+	assert_string_equal(back.source_detail, h.source_detail);
+	free(json);
+
+	/* No "name": the source names the host, cut the same way on both paths. */
+	snprintf(source, sizeof(source), "/records/%s.json", name128);
+	snprintf(text, cap, HOST_HEAD "\"vendor\": \"intel\", " OFFERED "}");
+	{
+		struct json_doc doc = { text, strlen(text), source, 1 };
+
+		assert_int_equal(host_from_json_fast(text, strlen(text), source, &fast), 0);
+		assert_int_equal(host_from_doc(&doc, &h, &err), 0);
+		assert_memory_equal(&fast, &h, sizeof(h));
+		assert_cut_and_marked(h.name, sizeof(h.name));
+	}
+}
+
+/* Whatever a caller put in a host, what the writer writes reads back. */
+static void written_records_read_back_whatever_the_host_holds(void **state)
+{
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_host a, b;
+	char *json;
+	size_t i;
+
+	(void)state;
+	full_host(&a);
+	snprintf(a.name, sizeof(a.name), "node\n\x1b[2J\xff\x7f");
+	snprintf(a.source_detail, sizeof(a.source_detail), "tab\there");
+	assert_int_equal(mshvcpu_host_to_json(&a, false, &json), 0);
+	if (mshvcpu_host_from_json(json, strlen(json), "h", 1, &b, &err))
+		fail_msg("%s: %s", json, err.message);
+	assert_string_equal(b.name, "node\\n\\x1b[2J\\xff\\x7f");
+	assert_string_equal(b.source_detail, "tab\\there");
+	free(json);
+
+	/* A name whose escaped form outgrows the field is cut to fit, marked. */
+	for (i = 0; i + 1 < sizeof(a.name); i++)
+		a.name[i] = '\x1b';
+	a.name[i] = '\0';
+	assert_int_equal(mshvcpu_host_to_json(&a, true, &json), 0);
+	if (mshvcpu_host_from_json(json, strlen(json), "h", 1, &b, &err))
+		fail_msg("%s", err.message);
+	assert_cut_and_marked(b.name, sizeof(b.name));
+	free(json);
+}
+
 int main(void)
 {
 	static const struct known_bug bugs[] = { { "", "" } };
@@ -241,6 +390,9 @@ int main(void)
 		cmocka_unit_test(defaults_fill_what_a_record_leaves_out),
 		cmocka_unit_test(errors_in_a_json_lines_stream_count_from_the_first_line),
 		cmocka_unit_test(hosts_load_from_a_file_a_model_or_words),
+		cmocka_unit_test(hostile_records_are_refused_by_both_paths),
+		cmocka_unit_test(names_are_refused_when_too_long_details_cut_between_characters),
+		cmocka_unit_test(written_records_read_back_whatever_the_host_holds),
 	};
 
 	return RUN_LIB_TESTS(tests, bugs, NULL, NULL);

@@ -246,6 +246,56 @@ static void a_profile_file_loads_and_errors_name_the_file(void **state)
 	mshvcpu_profile_free(a);
 }
 
+/*
+ * A spec may hold what no reader takes (a tab, a path's bytes that are not
+ * UTF-8): the profile is written with its name escaped, and reads back.
+ */
+static void a_profile_reads_back_whatever_its_spec_holds(void **state)
+{
+	/* The spec, and the name it reads back as. */
+	static const char *const cases[][2] = {
+		{ "x86-64-v3\t", "x86-64-v3\\t" },
+		{ " x86-64-v2 ,\n+aes", " x86-64-v2 ,\\n+aes" },
+	};
+	struct mshvcpu_featureset set;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMENTS(cases); i++) {
+		struct mshvcpu_profile *a = parse_ok(cases[i][0], MSHVCPU_REV_DEFAULT), *b;
+		struct mshvcpu_error err = { 0 };
+		char *json;
+
+		assert_string_equal(mshvcpu_profile_spec(a), cases[i][0]);
+		assert_int_equal(mshvcpu_profile_to_json(a, true, &json), 0);
+		if (mshvcpu_profile_from_json(json, strlen(json), "p.json", &b, &err))
+			fail_msg("case %zu: %s\n%s", i, err.message, json);
+		assert_string_equal(mshvcpu_profile_spec(b), cases[i][1]);
+		assert_true(mshvcpu_featureset_equal(mshvcpu_profile_features(a),
+						     mshvcpu_profile_features(b)));
+		free(json);
+		mshvcpu_profile_free(a);
+		mshvcpu_profile_free(b);
+	}
+	/* A name from a caller, with bytes that are not UTF-8 and a C1 control. */
+	set_of(&set, MSHVCPU_VENDOR_INTEL, "sse3", NULL);
+	{
+		struct mshvcpu_profile *a, *b;
+		struct mshvcpu_error err = { 0 };
+		char *json;
+
+		assert_int_equal(mshvcpu_profile_from_featureset(&set, "@/tmp/\xff\xc2\x9b.json",
+								 MSHVCPU_REV_DEFAULT, &a), 0);
+		assert_int_equal(mshvcpu_profile_to_json(a, false, &json), 0);
+		if (mshvcpu_profile_from_json(json, strlen(json), "p.json", &b, &err))
+			fail_msg("%s\n%s", err.message, json);
+		assert_string_equal(mshvcpu_profile_spec(b), "@/tmp/\\xff\\u009b.json");
+		free(json);
+		mshvcpu_profile_free(a);
+		mshvcpu_profile_free(b);
+	}
+}
+
 int main(void)
 {
 	static const struct known_bug bugs[] = { { "", "" } };
@@ -258,6 +308,7 @@ int main(void)
 		cmocka_unit_test(nul_bytes_are_refused_where_they_are),
 		cmocka_unit_test(deep_nesting_is_refused),
 		cmocka_unit_test(a_profile_file_loads_and_errors_name_the_file),
+		cmocka_unit_test(a_profile_reads_back_whatever_its_spec_holds),
 	};
 
 	return RUN_LIB_TESTS(tests, bugs, NULL, NULL);

@@ -92,9 +92,17 @@ const char *cli_color(const struct cli *cli, const char *sgr);
 #define C_YELLOW "33"
 #define C_DIM "2"
 #define C_RESET "0"
-/* "label: value" lines, label padded to @width. */
+/*
+ * "label: value" lines, label padded to @width. The value is escaped as a
+ * whole (mshvcpu_text_escape()): pass no colour codes in it; cli_kv_color()
+ * shows it in colour @sgr.
+ */
 void cli_kv(struct cli *cli, int width, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+void cli_kv_color(struct cli *cli, int width, const char *label, const char *sgr,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Text from outside (a name, a spec, a path), escaped, on @f. */
+void cli_put_text(FILE *f, const char *text);
 /* Names wrapped at 78 columns, indented by @indent. */
 void cli_print_wrapped(FILE *f, int indent, const char *const *words, size_t n);
 
@@ -126,8 +134,30 @@ void cli_format_location(const struct mshvcpu_feature *f, enum mshvcpu_vendor ve
 /* An unrecognised option or a missing argument: report it, EXIT_USAGE. */
 int cli_bad_option(struct cli *cli, const char *cmd, int argc, char **argv);
 
-/* Write @len bytes to @path atomically (temp file + rename); 0 or -errno. */
-int write_file_atomic(const char *path, const char *data, size_t len);
+/*
+ * Standard output. init (first thing in main) makes every write to stdout
+ * checked; finish flushes and closes it and returns @status, or EXIT_RUNTIME
+ * after "mshvcpu: write error: <why>" when anything was lost (EPIPE: no
+ * message). before_exec gives a command run by emu the SIGXFSZ we inherited.
+ */
+void cli_stdio_init(void);
+int cli_stdio_finish(int status);
+void cli_stdio_before_exec(void);
+
+/*
+ * -o FILE. "-" is standard output (the command prints nothing else there).
+ * Otherwise FILE, through its symlinks, must be a regular file we may write
+ * or not exist; it is replaced atomically (temporary file, fsync, rename,
+ * directory fsync), keeping its mode and, where permitted, its owner.
+ * check refuses a bad FILE before any work; write puts @text and a newline
+ * there. Both: 0, or an exit status after reporting.
+ */
+bool cli_output_is_stdout(const char *path);
+int cli_output_check(struct cli *cli, const char *cmd, const char *path);
+int cli_output_write(struct cli *cli, const char *cmd, const char *path, const char *text);
+/* A profile as JSON (pretty), to -o @path. */
+int cli_output_profile(struct cli *cli, const char *cmd, const char *path,
+		       const struct mshvcpu_profile *p);
 
 /*
  * Parsing helpers for arguments.

@@ -18,7 +18,8 @@ static const char help[] =
 "is given and stdin is not a terminal). Streams are read one record at a\n"
 "time: memory does not grow with their length.\n"
 "\n"
-"  -o, --output FILE    write the baseline as a profile (JSON, usable as @FILE)\n"
+"  -o, --output FILE    write the baseline as a profile (JSON, usable as @FILE);\n"
+"                       - writes it to stdout instead of the report\n"
 "  -r, --revision REV   names from REV (default hv-2026)\n"
 "  -j, --json / -p, --pretty   JSON output\n"
 "\n"
@@ -84,6 +85,11 @@ int cmd_baseline(struct cli *cli, int argc, char **argv)
 			return cli_bad_option(cli, "baseline", argc, argv);
 		}
 	}
+	if (output) {
+		ret = cli_output_check(cli, "baseline", output);
+		if (ret)
+			return ret;
+	}
 	mshvcpu_baseline_init(&b);
 	ret = read_hosts(cli, "baseline", argc - optind, argv + optind, &sink, &count);
 	if (ret)
@@ -93,23 +99,16 @@ int cmd_baseline(struct cli *cli, int argc, char **argv)
 
 	if (output) {
 		struct mshvcpu_profile *p;
-		char name[64], *json;
+		char name[64];
 
 		snprintf(name, sizeof(name), "baseline of %zu hosts", count);
 		ret = mshvcpu_profile_from_featureset(&b.common, name, rev, &p);
-		if (!ret) {
-			ret = mshvcpu_profile_to_json(p, true, &json);
-			mshvcpu_profile_free(p);
-		}
-		if (!ret) {
-			size_t len = strlen(json);
-
-			json[len] = '\n';
-			ret = write_file_atomic(output, json, len + 1);
-			free(json);
-		}
 		if (ret)
 			return cli_fail(cli, EXIT_RUNTIME, "baseline", "%s: %s", output, strerror(-ret));
+		ret = cli_output_profile(cli, "baseline", output, p);
+		mshvcpu_profile_free(p);
+		if (ret || cli_output_is_stdout(output))
+			return ret;
 	}
 	mshvcpu_featureset_format_words(&b.common, words, sizeof(words));
 	if (cli_json(cli)) {

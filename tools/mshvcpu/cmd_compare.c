@@ -95,9 +95,9 @@ int cmd_compare(struct cli *cli, int argc, char **argv)
 	       cli_count(&a.offered, rev, MSHVCPU_ENABLED));
 	cli_kv(cli, 12, "B", "%s (%s, %zu features)", b.name, mshvcpu_vendor_name(b.offered.vendor),
 	       cli_count(&b.offered, rev, MSHVCPU_ENABLED));
-	cli_kv(cli, 12, "relation", "%s%s%s%s", cli_color(cli, runs ? C_GREEN : C_RED),
-	       mshvcpu_relation_name(c.relation), cli_color(cli, C_RESET),
-	       c.vendor_mismatch ? " (vendors differ)" : "");
+	cli_kv_color(cli, 12, "relation", runs ? C_GREEN : C_RED, "%s%s",
+		     mshvcpu_relation_name(c.relation),
+		     c.vendor_mismatch ? " (vendors differ)" : "");
 	side(cli, "only in A", &c.only_a, rev);
 	side(cli, "only in B", &c.only_b, rev);
 	side(cli, "A, unknown in B", &c.uncertain_a, rev);

@@ -25,7 +25,8 @@ static const char help[] =
 "                       feature the host offers) instead of failing\n"
 "      --no-initialize  stop before MSHV_INITIALIZE_PARTITION\n"
 "  -D, --device PATH    the mshv device (default /dev/mshv)\n"
-"  -o, --output FILE    write the partition record (JSON) to FILE, atomically\n"
+"  -o, --output FILE    write the partition record (JSON) to FILE, atomically;\n"
+"                       - writes it to stdout instead of the report\n"
 "      --in-process     use the hypervisor model in this process, with:\n"
 MODEL_HELP
 "  -j, --json / -p, --pretty   print the partition record as JSON\n"
@@ -112,6 +113,11 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	if (!in_process && (model.host || model.kernel || model.trace))
 		return cli_usage(cli, "create", "--host, --kernel and --trace need --in-process "
 				 "(or run under `mshvcpu emu`)");
+	if (output) {
+		ret = cli_output_check(cli, "create", output);
+		if (ret)
+			return ret;
+	}
 	if (in_process) {
 		ret = model_start(cli, "create", &model, &sim);
 		if (ret)
@@ -132,23 +138,19 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	ret = mshvcpu_partition_record_to_json(&rec, output || cli->mode == OUT_JSON_PRETTY, &json);
-	if (!ret && output) {
-		size_t len = strlen(json);
-
-		json[len] = '\n';
-		ret = write_file_atomic(output, json, len + 1);
-		json[len] = '\0';
-		if (ret)
-			ret = cli_fail(cli, EXIT_RUNTIME, "create", "%s: %s", output, strerror(-ret));
-	} else if (ret) {
+	if (ret)
 		ret = cli_fail(cli, EXIT_RUNTIME, "create", "%s", strerror(-ret));
-	}
-	if (!ret) {
+	else if (output)
+		ret = cli_output_write(cli, "create", output, json);
+	/* -o -: the record is the output. */
+	if (!ret && !(output && cli_output_is_stdout(output))) {
 		if (cli_json(cli)) {
 			if (output && cli->mode != OUT_JSON_PRETTY) {
 				free(json);
 				json = NULL;
 				ret = mshvcpu_partition_record_to_json(&rec, false, &json);
+				if (ret)
+					ret = cli_fail(cli, EXIT_RUNTIME, "create", "%s", strerror(-ret));
 			}
 			if (json)
 				puts(json);

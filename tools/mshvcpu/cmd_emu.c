@@ -81,6 +81,8 @@ int cmd_emu(struct cli *cli, int argc, char **argv)
 	config.sim.host = model.host;
 	config.sim.trace_path = model.trace;
 
+	/* COMMAND gets the signal dispositions we were given. */
+	cli_stdio_before_exec();
 	ret = emu_run(&config, argv + optind, &err);
 	if (ret < 0) {
 		if (err.message[0])

@@ -46,6 +46,20 @@ static struct json_object *hex_bytes(const unsigned char *b, size_t n)
 	return json_object_new_string(buf);
 }
 
+/* The spec inside a C comment: escaped, and no "*" "/" in it can end the comment. */
+static void put_in_comment(const char *spec)
+{
+	char text[8192];
+	size_t i;
+
+	mshvcpu_text_escape(text, sizeof(text), spec, strlen(spec));
+	for (i = 0; text[i]; i++) {
+		putchar(text[i]);
+		if (text[i] == '*' && text[i + 1] == '/')
+			putchar('\\');
+	}
+}
+
 int cmd_encode(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -202,9 +216,10 @@ int cmd_encode(struct cli *cli, int argc, char **argv)
 			       (unsigned long long)m.disabled_bank2);
 		break;
 	case FMT_C:
-		printf("/* mshvcpu encode --policy %s --revision %s '%s' */\n",
-		       mshvcpu_policy_name(policy), mshvcpu_revision_name(rev),
-		       mshvcpu_profile_spec(p));
+		printf("/* mshvcpu encode --policy %s --revision %s '",
+		       mshvcpu_policy_name(policy), mshvcpu_revision_name(rev));
+		put_in_comment(mshvcpu_profile_spec(p));
+		printf("' */\n");
 		printf("struct mshv_create_partition_v2 args = {\n"
 		       "\t.pt_flags = 0x%llxULL,\n"
 		       "\t.pt_isolation = MSHV_PT_ISOLATION_NONE,\n"

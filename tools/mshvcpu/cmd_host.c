@@ -17,7 +17,8 @@ static const char help[] =
 "\n"
 "  -s, --source SRC     auto (default), hypervisor, cpuid\n"
 "  -D, --device PATH    the mshv device (default /dev/mshv)\n"
-"  -o, --output FILE    write the host record (JSON) to FILE, atomically\n"
+"  -o, --output FILE    write the host record (JSON) to FILE, atomically;\n"
+"                       - writes it to stdout instead of the report\n"
 "  -j, --json / -p, --pretty   print the host record (JSON)\n"
 "\n"
 "Examples:\n"
@@ -38,7 +39,7 @@ int cmd_host(struct cli *cli, int argc, char **argv)
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_host host;
 	const char *output = NULL;
-	char words[128], *json = NULL;
+	char words[128], *json;
 	int opt, ret;
 
 	opterr = 0;
@@ -73,40 +74,35 @@ int cmd_host(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(cli, "host", "unexpected argument '%s'", argv[optind]);
+	if (output) {
+		ret = cli_output_check(cli, "host", output);
+		if (ret)
+			return ret;
+	}
 
 	ret = mshvcpu_host_probe(&opts, &host, &err);
 	if (ret)
 		return cli_fail_lib(cli, EXIT_RUNTIME, "host", &err, ret);
 
-	if (output || cli_json(cli)) {
-		ret = mshvcpu_host_to_json(&host, output || cli->mode == OUT_JSON_PRETTY, &json);
+	if (output) {
+		/* Files are pretty-printed, as every -o file is. */
+		ret = mshvcpu_host_to_json(&host, true, &json);
 		if (ret)
 			return cli_fail(cli, EXIT_RUNTIME, "host", "%s", strerror(-ret));
-	}
-	if (output) {
-		size_t len = strlen(json);
-
-		json[len] = '\n';
-		ret = write_file_atomic(output, json, len + 1);
-		json[len] = '\0';
-		if (ret) {
-			free(json);
-			return cli_fail(cli, EXIT_RUNTIME, "host", "%s: %s", output, strerror(-ret));
-		}
-		if (!cli_json(cli)) {
-			free(json);
-			ret = mshvcpu_host_to_json(&host, cli->mode == OUT_JSON_PRETTY, &json);
-			if (ret)
-				return cli_fail(cli, EXIT_RUNTIME, "host", "%s", strerror(-ret));
-		}
+		ret = cli_output_write(cli, "host", output, json);
+		free(json);
+		if (ret || cli_output_is_stdout(output))
+			return ret;
 	}
 	if (cli_json(cli)) {
 		/* The host record is the output: its format and version are its schema. */
+		ret = mshvcpu_host_to_json(&host, cli->mode == OUT_JSON_PRETTY, &json);
+		if (ret)
+			return cli_fail(cli, EXIT_RUNTIME, "host", "%s", strerror(-ret));
 		puts(json);
 		free(json);
 		return EXIT_YES;
 	}
-	free(json);
 
 	mshvcpu_featureset_format_words(&host.offered, words, sizeof(words));
 	cli_kv(cli, 9, "host", "%s", host.name);

@@ -84,7 +84,8 @@ int cmd_check_migration(struct cli *cli, int argc, char **argv)
 				       cli_json_features(&r.missing, rec.revision, MSHVCPU_ENABLED));
 		json_object_object_add(doc, "unverified",
 				       cli_json_features(&r.unverified, rec.revision, MSHVCPU_ENABLED));
-		json_object_object_add(doc, "source_xsave_size", json_object_new_int64(r.source_xsave_size));
+		json_object_object_add(doc, "source_xsave_size", r.source_xsave_size ?
+				       json_object_new_int64(r.source_xsave_size) : NULL);
 		json_object_object_add(doc, "target_xsave_size", r.target_xsave_size ?
 				       json_object_new_int64(r.target_xsave_size) : NULL);
 		json_object_object_add(doc, "xsave_too_small", json_object_new_boolean(r.xsave_too_small));
@@ -97,8 +98,8 @@ int cmd_check_migration(struct cli *cli, int argc, char **argv)
 		cli_kv(cli, 10, "from", "%s (%s, %s)", from, rec.spec,
 		       mshvcpu_vendor_name(rec.effective.vendor));
 		cli_kv(cli, 10, "to", "%s (%s)", target.name, mshvcpu_vendor_name(target.offered.vendor));
-		cli_kv(cli, 10, "migratable", "%s%s%s", cli_color(cli, r.ok ? C_GREEN : C_RED),
-		       r.ok ? "yes" : "no", cli_color(cli, C_RESET));
+		cli_kv_color(cli, 10, "migratable", r.ok ? C_GREEN : C_RED, "%s",
+			     r.ok ? "yes" : "no");
 		if (r.vendor_mismatch)
 			printf("  - vendor: the partition runs on %s, the target is %s\n",
 			       mshvcpu_vendor_name(rec.effective.vendor),
@@ -116,9 +117,14 @@ int cmd_check_migration(struct cli *cli, int argc, char **argv)
 		if (r.xsave_too_small)
 			printf("  - XSAVE: the partition's state is %u bytes, the target holds %u\n",
 			       r.source_xsave_size, r.target_xsave_size);
-		else if (r.source_xsave_size && !r.target_xsave_size)
+		/* An unknown size on either side: nothing shows the state fits. */
+		if (!r.source_xsave_size)
+			printf("  - XSAVE: the partition record does not say its XSAVE size\n");
+		if (!r.target_xsave_size && r.source_xsave_size)
 			printf("  - XSAVE: the target's XSAVE size is unknown (source: %u bytes)\n",
 			       r.source_xsave_size);
+		else if (!r.target_xsave_size)
+			printf("  - XSAVE: the target's XSAVE size is unknown\n");
 		if (r.msr_count) {
 			printf("  MSRs the differing features bring:");
 			for (i = 0; i < r.msr_count; i++)

@@ -8,6 +8,9 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -35,7 +38,7 @@ struct pool {
 	size_t hosts;
 	uint32_t min_xsave;
 	char **names;		/* the first few */
-	size_t nnames;
+	size_t nnames, names_cap;
 };
 
 struct pools {
@@ -44,17 +47,76 @@ struct pools {
 	size_t max_names;
 };
 
+/*
+ * Offers are hashed with SipHash-2-4 under a key drawn at random for each
+ * run. Offers come from records anyone can write; under a fixed hash,
+ * offers crafted to share a hash all landed in one probe chain and made
+ * grouping quadratic (160,000 records: 46 s). Without the key, nobody can
+ * choose offers that collide.
+ */
+static uint64_t sip_key[2];
+
+static void sip_seed(void)
+{
+	if (getrandom(sip_key, sizeof(sip_key), GRND_NONBLOCK) == (ssize_t)sizeof(sip_key))
+		return;
+	/* No entropy yet (early boot): still unknown to whoever wrote the records. */
+	sip_key[0] = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)&sip_key;
+	sip_key[1] = (uint64_t)getpid() * 0xc2b2ae3d27d4eb4fULL ^ (uint64_t)clock();
+}
+
+#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+
+static void sip_rounds(uint64_t v[4], int n)
+{
+	while (n--) {
+		v[0] += v[1];
+		v[1] = ROTL(v[1], 13) ^ v[0];
+		v[0] = ROTL(v[0], 32);
+		v[2] += v[3];
+		v[3] = ROTL(v[3], 16) ^ v[2];
+		v[0] += v[3];
+		v[3] = ROTL(v[3], 21) ^ v[0];
+		v[2] += v[1];
+		v[1] = ROTL(v[1], 17) ^ v[2];
+		v[2] = ROTL(v[2], 32);
+	}
+}
+
+/* SipHash-2-4 of @n 64-bit words (as their little-endian bytes would be). */
+static uint64_t siphash(const uint64_t *m, size_t n)
+{
+	uint64_t v[4] = {
+		sip_key[0] ^ 0x736f6d6570736575ULL, sip_key[1] ^ 0x646f72616e646f6dULL,
+		sip_key[0] ^ 0x6c7967656e657261ULL, sip_key[1] ^ 0x7465646279746573ULL,
+	};
+	uint64_t last = (uint64_t)(n * 8) << 56;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[3] ^= m[i];
+		sip_rounds(v, 2);
+		v[0] ^= m[i];
+	}
+	v[3] ^= last;
+	sip_rounds(v, 2);
+	v[0] ^= last;
+	v[2] ^= 0xff;
+	sip_rounds(v, 4);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
 static uint64_t hash_offer(const struct mshvcpu_featureset *s)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)s->vendor;
+	uint64_t m[1 + 2 * MSHVCPU_WORD_COUNT];
 	unsigned int w;
 
+	m[0] = (uint64_t)s->vendor;
 	for (w = 0; w < MSHVCPU_WORD_COUNT; w++) {
-		h = (h ^ s->enabled[w]) * 1099511628211ULL;
-		h = (h ^ s->known[w]) * 1099511628211ULL;
-		h ^= h >> 29;
+		m[1 + 2 * w] = s->enabled[w];
+		m[2 + 2 * w] = s->known[w];
 	}
-	return h;
+	return siphash(m, ARRAY_SIZE(m));
 }
 
 static int grow(struct pools *p)
@@ -110,14 +172,18 @@ static int add_host(void *ctx, const struct mshvcpu_host *host, const char *sour
 	if (host->max_xsave_data_size && host->max_xsave_data_size < slot->min_xsave)
 		slot->min_xsave = host->max_xsave_data_size;
 	if (slot->nnames < p->max_names) {
-		char **grown = realloc(slot->names, (slot->nnames + 1) * sizeof(*grown));
+		if (slot->nnames == slot->names_cap) {
+			/* Doubling: -n 1000000 over one pool stays linear. */
+			size_t cap = slot->names_cap ? slot->names_cap * 2 : 4;
+			char **grown = realloc(slot->names, cap * sizeof(*grown));
 
-		if (!grown || !(grown[slot->nnames] = strdup(host->name))) {
-			if (grown)
-				slot->names = grown;
-			goto oom;
+			if (!grown)
+				goto oom;
+			slot->names = grown;
+			slot->names_cap = cap;
 		}
-		slot->names = grown;
+		if (!(slot->names[slot->nnames] = strdup(host->name)))
+			goto oom;
 		slot->nnames++;
 	}
 	return 0;
@@ -131,10 +197,15 @@ static int by_size(const void *a, const void *b)
 {
 	const struct pool *x = *(struct pool *const *)a, *y = *(struct pool *const *)b;
 
+	int c;
+
 	if (x->hosts != y->hosts)
 		return x->hosts < y->hosts ? 1 : -1;
-	/* Ties: by offer, so the order is deterministic. */
-	return memcmp(&x->offer.enabled, &y->offer.enabled, sizeof(x->offer.enabled));
+	/* Ties: by the whole offer, so the order never depends on the hash key. */
+	if (x->offer.vendor != y->offer.vendor)
+		return x->offer.vendor < y->offer.vendor ? -1 : 1;
+	c = memcmp(&x->offer.enabled, &y->offer.enabled, sizeof(x->offer.enabled));
+	return c ? c : memcmp(&x->offer.known, &y->offer.known, sizeof(x->offer.known));
 }
 
 static bool same_vendor(const struct pool *a, const struct pool *b)
@@ -192,6 +263,7 @@ int cmd_pools(struct cli *cli, int argc, char **argv)
 			return cli_bad_option(cli, "pools", argc, argv);
 		}
 	}
+	sip_seed();
 	if (grow(&p))
 		return cli_fail(cli, EXIT_RUNTIME, "pools", "out of memory");
 	ret = read_hosts(cli, "pools", argc - optind, argv + optind, &sink, &count);
@@ -242,8 +314,10 @@ int cmd_pools(struct cli *cli, int argc, char **argv)
 		       cli_color(cli, C_RESET), pl->hosts, pl->hosts == 1 ? "" : "s",
 		       cli_count(&pl->offer, rev, MSHVCPU_ENABLED), words);
 		printf("  hosts:");
-		for (j = 0; j < pl->nnames; j++)
-			printf(" %s", pl->names[j]);
+		for (j = 0; j < pl->nnames; j++) {
+			putchar(' ');
+			cli_put_text(stdout, pl->names[j]);
+		}
 		if (pl->hosts > pl->nnames)
 			printf(" ... (%zu more)", pl->hosts - pl->nnames);
 		putchar('\n');

@@ -22,7 +22,8 @@ static const char help[] =
 "  -s, --strict         apply modifiers bare; fail if a prerequisite breaks\n"
 "  -H, --host HOST      what \"host\" means: a host record, model or words\n"
 "                       (default: probe this machine)\n"
-"  -o, --output FILE    also write the profile as JSON (usable as @FILE)\n"
+"  -o, --output FILE    also write the profile as JSON (usable as @FILE);\n"
+"                       - writes it to stdout instead of the report\n"
 "  -j, --json / -p, --pretty   JSON output\n"
 "\n"
 "Examples:\n"
@@ -65,6 +66,16 @@ static struct json_object *violations_json(const struct mshvcpu_violation *v, si
 		json_object_array_add(arr, o);
 	}
 	return arr;
+}
+
+/* Text output's warnings (JSON has base_violations). */
+static void warn_violations(struct cli *cli, const struct mshvcpu_violation *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cli_warn(cli, "the base enables %s without its prerequisite %s",
+			 mshvcpu_feature_name(v[i].feature), mshvcpu_feature_name(v[i].missing));
 }
 
 int cmd_show(struct cli *cli, int argc, char **argv)
@@ -118,6 +129,11 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage(cli, "show", "expected exactly one SPEC");
+	if (output) {
+		ret = cli_output_check(cli, "show", output);
+		if (ret)
+			return ret;
+	}
 	if (host_arg) {
 		ret = load_set_arg(cli, "show", host_arg, opts.revision, &host);
 		if (ret)
@@ -139,19 +155,12 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	mshvcpu_featureset_format_words(set, words, sizeof(words));
 
 	if (output) {
-		char *json;
-
-		ret = mshvcpu_profile_to_json(p, true, &json);
-		if (!ret) {
-			size_t len = strlen(json);
-
-			json[len] = '\n';	/* replace the NUL: files end with a newline */
-			ret = write_file_atomic(output, json, len + 1);
-			free(json);
-		}
-		if (ret) {
+		ret = cli_output_profile(cli, "show", output, p);
+		if (ret || cli_output_is_stdout(output)) {
+			if (!ret)
+				warn_violations(cli, viol, nviol);
 			mshvcpu_profile_free(p);
-			return cli_fail(cli, EXIT_RUNTIME, "show", "%s: %s", output, strerror(-ret));
+			return ret;
 		}
 	}
 
@@ -196,10 +205,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 			       cli_color(cli, C_RESET),
 			       changes[i].enabled ? "needed by" : "depends on",
 			       mshvcpu_feature_name(changes[i].because));
-		for (i = 0; i < nviol; i++)
-			cli_warn(cli, "the base enables %s without its prerequisite %s",
-				 mshvcpu_feature_name(viol[i].feature),
-				 mshvcpu_feature_name(viol[i].missing));
+		warn_violations(cli, viol, nviol);
 	}
 	mshvcpu_profile_free(p);
 	return EXIT_YES;

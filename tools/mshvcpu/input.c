@@ -24,26 +24,6 @@ static bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
-/* The "format" member's value, found textually (no full parse needed). */
-static const char *sniff_format(const char *text)
-{
-	static const char *const formats[] = {
-		"mshvcpu-host", "mshvcpu-profile", "mshvcpu-partition",
-	};
-	const char *p = strstr(text, "\"format\"");
-	size_t i;
-
-	if (!p)
-		return NULL;
-	for (i = 0; i < ARRAY_SIZE(formats); i++) {
-		const char *v = strstr(p, formats[i]);
-
-		if (v && v - p < 64 && v[strlen(formats[i])] == '"')
-			return formats[i];
-	}
-	return NULL;
-}
-
 static int read_whole(struct cli *cli, const char *what, const char *path, char **text,
 		      size_t *len)
 {
@@ -89,7 +69,8 @@ static void host_from_set(struct mshvcpu_host *host, const char *name,
 			  const struct mshvcpu_featureset *set, const char *detail)
 {
 	memset(host, 0, sizeof(*host));
-	snprintf(host->name, sizeof(host->name), "%s", name);
+	/* A path or spec as the name: escaped, cut between characters and marked "...". */
+	mshvcpu_text_escape(host->name, sizeof(host->name), name, strlen(name));
 	host->source = MSHVCPU_SOURCE_MODEL;
 	host->offered = *set;
 	snprintf(host->source_detail, sizeof(host->source_detail), "%s", detail);
@@ -110,7 +91,8 @@ int load_set_arg(struct cli *cli, const char *what, const char *arg,
 		ret = read_whole(cli, what, arg, &text, &len);
 		if (ret)
 			return ret;
-		format = sniff_format(text);
+		/* The top-level "format" member decides, never a name that looks like one. */
+		format = mshvcpu_json_format(text, len);
 		if (format && strcmp(format, "mshvcpu-profile") == 0) {
 			struct mshvcpu_profile *p;
 

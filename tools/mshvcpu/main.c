@@ -46,20 +46,15 @@ static void usage(FILE *f)
 		"3 runtime error. See mshvcpu(1).\n");
 }
 
-int main(int argc, char **argv)
+static int dispatch(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct cli cli = { .argv0 = argv[0] };
-	const char *env = getenv("NO_COLOR");
 	size_t i;
 	int opt;
-
-	cli.color = isatty(STDOUT_FILENO) && !(env && *env) &&
-		    !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 
 	opterr = 0;	/* our own one-line errors, not getopt's */
 	/* "+": global options end at the subcommand's name. */
@@ -72,13 +67,13 @@ int main(int argc, char **argv)
 			printf("mshvcpu %s\n", mshvcpu_version_string());
 			return EXIT_YES;
 		}
-		if (!cli_common_option(&cli, opt))
-			return cli_fail(&cli, EXIT_USAGE, "usage",
+		if (!cli_common_option(cli, opt))
+			return cli_fail(cli, EXIT_USAGE, "usage",
 					"unknown option '%s' (see 'mshvcpu --help')",
 					argv[optind - 1]);
 	}
 	if (optind >= argc)
-		return cli_fail(&cli, EXIT_USAGE, "usage",
+		return cli_fail(cli, EXIT_USAGE, "usage",
 				"no command given (see 'mshvcpu --help')");
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
@@ -86,9 +81,21 @@ int main(int argc, char **argv)
 			char **sub_argv = argv + optind;
 
 			optind = 0;	/* glibc: reinitialize getopt for the subcommand */
-			return commands[i].run(&cli, sub_argc, sub_argv);
+			return commands[i].run(cli, sub_argc, sub_argv);
 		}
 	}
-	return cli_fail(&cli, EXIT_USAGE, argv[optind],
+	return cli_fail(cli, EXIT_USAGE, argv[optind],
 			"unknown command (see 'mshvcpu --help')");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .argv0 = argv[0] };
+	const char *env = getenv("NO_COLOR");
+
+	cli_stdio_init();
+	cli.color = isatty(STDOUT_FILENO) && !(env && *env) &&
+		    !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
+	/* Every command's output is checked to the last byte (see cli_stdio_finish). */
+	return cli_stdio_finish(dispatch(&cli, argc, argv));
 }

@@ -63,9 +63,9 @@ void print_partition_record(struct cli *cli, const struct mshvcpu_partition_reco
 	cli_kv(cli, 10, "effective", "%zu features", cli_count(&rec->effective, rev, MSHVCPU_ENABLED));
 	cli_print_features(cli, &rec->effective, rev, MSHVCPU_ENABLED, "  ");
 	if (dropped) {
-		cli_kv(cli, 10, "dropped", "%s%zu requested feature%s the host does not offer%s",
-		       cli_color(cli, C_YELLOW), dropped, dropped == 1 ? "" : "s",
-		       cli_color(cli, C_RESET));
+		cli_kv_color(cli, 10, "dropped", C_YELLOW,
+			     "%zu requested feature%s the host does not offer",
+			     dropped, dropped == 1 ? "" : "s");
 		cli_print_features(cli, &rec->dropped, rev, MSHVCPU_ENABLED, "  ");
 	} else {
 		cli_kv(cli, 10, "dropped", "none");

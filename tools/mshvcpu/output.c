@@ -4,16 +4,63 @@
  * from the same code path, errors as one stderr line, colour only on a
  * terminal and never with NO_COLOR.
  */
+#define _GNU_SOURCE /* fopencookie, dup3 */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <sys/stat.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/*
+ * Text from outside (host names, specs, paths, details, messages quoting
+ * them) is escaped in one place, mshvcpu_text_escape(): a control character
+ * or a byte that is not UTF-8 never reaches a terminal raw, so no name can
+ * forge a line of output or colour it. cli_kv(), cli_kv_color(),
+ * cli_put_text() and the error line escape what they print (a value longer
+ * than 8 KiB is cut, marked "..."); JSON output is kept valid UTF-8.
+ */
+static void put_escaped(FILE *f, const char *text, size_t len)
+{
+	char buf[8192];
+
+	mshvcpu_text_escape(buf, sizeof(buf), text, len);
+	fputs(buf, f);
+}
+
+void cli_put_text(FILE *f, const char *text)
+{
+	put_escaped(f, text, strlen(text));
+}
+
+/*
+ * A JSON document and a newline on stdout. json-c copies strings as they
+ * are: a byte that is not UTF-8 (from a path or a spec on the command line)
+ * becomes \ufffd, so the output is always valid UTF-8 JSON.
+ */
+static void put_json(const char *json)
+{
+	size_t len = strlen(json), i = 0, bad;
+
+	for (;;) {
+		bad = i + mshvcpu_utf8_invalid_at(json + i, len - i);
+		fwrite(json + i, 1, bad - i, stdout);
+		if (bad == len)
+			break;
+		fputs("\\ufffd", stdout);	/* such bytes are only ever inside strings */
+		i = bad + 1;
+	}
+	putchar('\n');
+}
 
 /*
  * An error is one stderr line. In JSON mode stdout also gets an error
@@ -24,14 +71,18 @@ static void verr(const struct cli *cli, int status, const char *prefix, const ch
 static void verr(const struct cli *cli, int status, const char *prefix, const char *fmt,
 		 va_list ap)
 {
-	char line[1024], full[1300];
+	char full[2048], *msg = NULL;
+	int n = vasprintf(&msg, fmt, ap);
+	size_t used;
 
-	vsnprintf(line, sizeof(line), fmt, ap);
-	/* One line, whatever the message holds. */
-	for (char *p = line; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	snprintf(full, sizeof(full), "%s%s", prefix, line);
+	/* One line, whatever the message holds: escaped (it quotes paths, specs, names). */
+	mshvcpu_text_escape(full, sizeof(full), prefix, strlen(prefix));
+	used = strlen(full);
+	if (n >= 0)
+		mshvcpu_text_escape(full + used, sizeof(full) - used, msg, (size_t)n);
+	else
+		snprintf(full + used, sizeof(full) - used, "out of memory");
+	free(msg);
 	fprintf(stderr, "mshvcpu: %s\n", full);
 	if (cli && status && cli->mode != OUT_TEXT) {
 		struct json_object *doc = json_object_new_object();
@@ -39,7 +90,7 @@ static void verr(const struct cli *cli, int status, const char *prefix, const ch
 		json_object_object_add(doc, "schema", json_object_new_string("mshvcpu-error/1"));
 		json_object_object_add(doc, "error", json_object_new_string(full));
 		json_object_object_add(doc, "status", json_object_new_int(status));
-		puts(json_object_to_json_string_ext(doc, cli->mode == OUT_JSON_PRETTY ?
+		put_json(json_object_to_json_string_ext(doc, cli->mode == OUT_JSON_PRETTY ?
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE :
 			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(doc);
@@ -51,7 +102,9 @@ int cli_fail(struct cli *cli, int status, const char *what, const char *fmt, ...
 	char prefix[256];
 	va_list ap;
 
-	snprintf(prefix, sizeof(prefix), "%s: ", what);
+	/* @what may be an argument: cut between characters, escaped. */
+	mshvcpu_text_escape(prefix, sizeof(prefix) - 2, what, strlen(what));
+	strcat(prefix, ": ");
 	va_start(ap, fmt);
 	verr(cli, status, prefix, fmt, ap);
 	va_end(ap);
@@ -134,7 +187,7 @@ void cli_print_json(struct cli *cli, const char *schema, struct json_object *obj
 	json_object_put(obj);
 	flags |= cli->mode == OUT_JSON_PRETTY ?
 		 (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED) : JSON_C_TO_STRING_PLAIN;
-	puts(json_object_to_json_string_ext(doc, flags));
+	put_json(json_object_to_json_string_ext(doc, flags));
 	json_object_put(doc);
 }
 
@@ -154,15 +207,44 @@ const char *cli_color(const struct cli *cli, const char *sgr)
 	return "";
 }
 
+/* The value is formatted whole, then escaped: colour is ours to add, around it. */
+__attribute__((format(printf, 5, 0)))
+static void vkv(struct cli *cli, int width, const char *label, const char *sgr,
+		const char *fmt, va_list ap)
+{
+	char *value = NULL;
+	int n = vasprintf(&value, fmt, ap);
+
+	printf("%s%-*s%s ", cli_color(cli, C_BOLD), width, label, cli_color(cli, C_RESET));
+	if (sgr)
+		fputs(cli_color(cli, sgr), stdout);
+	if (n >= 0)
+		put_escaped(stdout, value, (size_t)n);
+	else
+		fputs("(out of memory)", stdout);
+	if (sgr)
+		fputs(cli_color(cli, C_RESET), stdout);
+	putchar('\n');
+	free(value);
+}
+
 void cli_kv(struct cli *cli, int width, const char *label, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s%-*s%s ", cli_color(cli, C_BOLD), width, label, cli_color(cli, C_RESET));
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vkv(cli, width, label, NULL, fmt, ap);
 	va_end(ap);
-	putchar('\n');
+}
+
+void cli_kv_color(struct cli *cli, int width, const char *label, const char *sgr,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vkv(cli, width, label, sgr, fmt, ap);
+	va_end(ap);
 }
 
 void cli_print_wrapped(FILE *f, int indent, const char *const *words, size_t n)
@@ -362,45 +444,410 @@ void table_free(struct table *t)
 	free(t);
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len)
+/*
+ * Standard output: every write checked
+ *
+ * stdout becomes a stream whose writes go straight to descriptor 1 and keep
+ * the first error, so the exit status can name it even when the write that
+ * failed was a printf long before the end; nothing is written after a
+ * failed write, so output never continues after a gap. Descriptors 0-2 left
+ * closed by the caller get a close-on-exec placeholder that fails every
+ * transfer with EBADF, as the closed descriptor would: a file opened later
+ * cannot become standard output by accident, and what `emu` runs still
+ * finds them closed.
+ */
+static struct {
+	FILE *libc_stdout;	/* restored at the end */
+	int error;		/* the first write error on descriptor 1 */
+	struct sigaction xfsz;	/* SIGXFSZ as inherited */
+} out;
+
+static ssize_t out_write(void *cookie, const char *buf, size_t len)
 {
-	char *dir = strdup(path), *base = strdup(path), tmp[4096];
-	size_t off = 0;
+	size_t done = 0;
+
+	(void)cookie;
+	while (!out.error && done < len) {
+		ssize_t n = write(STDOUT_FILENO, buf + done, len - done);
+
+		if (n > 0) {
+			done += (size_t)n;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* Non-blocking (a descriptor shared with a parent): wait, drop nothing. */
+			struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+			if (poll(&p, 1, -1) < 0 && errno != EINTR)
+				out.error = errno;
+		} else if (n < 0 && errno != EINTR) {
+			out.error = errno;
+		} else if (n == 0) {
+			out.error = EIO;
+		}
+	}
+	/* Short: the stream's error flag is set. */
+	return (ssize_t)done;
+}
+
+static int out_close(void *cookie)
+{
+	(void)cookie;
+	/* Some file systems report write errors only here. Closed from the start: nothing was lost. */
+	if (close(STDOUT_FILENO) < 0 && errno != EINTR && errno != EBADF && !out.error)
+		out.error = errno;
+	return out.error ? EOF : 0;
+}
+
+void cli_stdio_init(void)
+{
+	static const cookie_io_functions_t io = { .write = out_write, .close = out_close };
+	const struct sigaction ignore = { .sa_handler = SIG_IGN };
+	FILE *f;
+	int fd;
+
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		int ph;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		ph = open("/dev/null", (fd == STDIN_FILENO ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+		if (ph >= 0 && ph != fd) {
+			dup3(ph, fd, O_CLOEXEC);
+			close(ph);
+		}
+	}
+	/* A file size limit is an error (EFBIG) to report, not a silent death. */
+	sigaction(SIGXFSZ, &ignore, &out.xfsz);
+	f = fopencookie(NULL, "w", io);
+	if (!f)
+		return;		/* the C library's stream, checked less precisely */
+	setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	out.libc_stdout = stdout;
+	stdout = f;
+}
+
+void cli_stdio_before_exec(void)
+{
+	sigaction(SIGXFSZ, &out.xfsz, NULL);
+}
+
+int cli_stdio_finish(int status)
+{
+	int error;
+
+	if (out.libc_stdout) {
+		FILE *f = stdout;
+
+		stdout = out.libc_stdout;
+		fclose(f);
+		error = out.error;
+	} else {
+		error = fflush(stdout) || ferror(stdout) ? (errno ? errno : EIO) : 0;
+	}
+	if (!error)
+		return status;
+	/* The reader left (SIGPIPE ignored, else it would have ended us quietly): no message. */
+	if (error != EPIPE)
+		cli_fail(NULL, EXIT_RUNTIME, "write error", "%s", strerror(error));
+	/* A usage or runtime error already reported keeps its status. */
+	return status == EXIT_USAGE || status == EXIT_RUNTIME ? status : EXIT_RUNTIME;
+}
+
+/*
+ * Output files (-o FILE)
+ *
+ * FILE is replaced, never rewritten in place: a temporary file in its
+ * directory is written, synced and renamed over it, then the directory is
+ * synced. A symlink is followed (the link stays, its target is replaced);
+ * anything but a regular file is refused untouched. An existing file keeps
+ * its mode and, where permitted, its owner; a new one gets 0666 & ~umask
+ * (and the directory's default ACL) from open(2). An error, or SIGINT,
+ * SIGTERM or SIGHUP on the way, removes the temporary file.
+ */
+
+bool cli_output_is_stdout(const char *path)
+{
+	return strcmp(path, "-") == 0;
+}
+
+static const char *file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFCHR:
+		return "character device";
+	case S_IFBLK:
+		return "block device";
+	case S_IFIFO:
+		return "FIFO";
+	case S_IFSOCK:
+		return "socket";
+	case S_IFDIR:
+		return "directory";
+	default:
+		return "unknown type";
+	}
+}
+
+/* @path with its symlinks followed: the name to replace. 0 or -errno. */
+static int output_follow(const char *path, char *target, size_t size, struct stat *st,
+			 bool *exists)
+{
+	char link[PATH_MAX];
+	int hops;
+
+	if (snprintf(target, size, "%s", path) >= (int)size)
+		return -ENAMETOOLONG;
+	for (hops = 0; hops < 40; hops++) {
+		size_t keep = 0;
+		ssize_t n;
+
+		if (lstat(target, st) < 0) {
+			*exists = false;
+			return errno == ENOENT ? 0 : -errno;
+		}
+		*exists = true;
+		if (!S_ISLNK(st->st_mode))
+			return 0;
+		n = readlink(target, link, sizeof(link) - 1);
+		if (n < 0)
+			return -errno;
+		link[n] = '\0';
+		/* A relative link is relative to the link's directory. */
+		if (link[0] != '/' && strrchr(target, '/'))
+			keep = (size_t)(strrchr(target, '/') - target) + 1;
+		if (keep + (size_t)n + 1 > size)
+			return -ENAMETOOLONG;
+		memcpy(target + keep, link, (size_t)n + 1);
+	}
+	return -ELOOP;
+}
+
+/* The directory @target is (to be) in. */
+static void dir_of(const char *target, char *dir, size_t size)
+{
+	const char *slash = strrchr(target, '/');
+
+	if (slash)
+		snprintf(dir, size, "%.*s", (int)(slash - target) + 1, target);
+	else
+		snprintf(dir, size, ".");
+}
+
+/* Follow @path and check what is there; 0, or an exit status after reporting. */
+static int output_resolve(struct cli *cli, const char *cmd, const char *path,
+			  char *target, size_t size, struct stat *st, bool *exists)
+{
+	int ret = output_follow(path, target, size, st, exists);
+
+	if (ret)
+		return cli_fail(cli, EXIT_RUNTIME, cmd, "%s: %s", path, strerror(-ret));
+	if (!*exists) {
+		char dir[PATH_MAX];
+
+		/* It will be made: in a directory we may write. */
+		dir_of(target, dir, sizeof(dir));
+		if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
+			return cli_fail(cli, EXIT_RUNTIME, cmd, "%s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		if (strcmp(path, target) != 0)
+			return cli_fail(cli, EXIT_RUNTIME, cmd,
+					"%s: not a regular file (%s %s, through a symlink)",
+					path, file_kind(st->st_mode), target);
+		return cli_fail(cli, EXIT_RUNTIME, cmd, "%s: not a regular file (%s)",
+				path, file_kind(st->st_mode));
+	}
+	/* As `>` would: a file we may not write is not ours to replace. */
+	if (faccessat(AT_FDCWD, target, W_OK, AT_EACCESS) < 0)
+		return cli_fail(cli, EXIT_RUNTIME, cmd, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+int cli_output_check(struct cli *cli, const char *cmd, const char *path)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	bool exists;
+
+	if (cli_output_is_stdout(path))
+		return 0;
+	return output_resolve(cli, cmd, path, target, sizeof(target), &st, &exists);
+}
+
+static const int tmp_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static char tmp_name[PATH_MAX];
+static volatile sig_atomic_t tmp_live;
+
+static void tmp_on_signal(int sig)
+{
+	if (tmp_live)
+		unlink(tmp_name);
+	tmp_live = 0;
+	/* SA_RESETHAND: delivered again once this returns, it ends us as it would have. */
+	raise(sig);
+}
+
+/* A new file "<dir>.<base>.<random>.tmp", open for writing; fd or -errno. */
+static int tmp_create(const char *dir, size_t dirlen, const char *base, mode_t mode)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		unsigned char rnd[8];
+		char suffix[sizeof(rnd) + 1];
+		size_t i;
+		int fd;
+
+		if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
+			struct timespec ts;
+			uint64_t x;
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			x = ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)tries << 48);
+			memcpy(rnd, &x, sizeof(rnd));
+		}
+		for (i = 0; i < sizeof(rnd); i++)
+			suffix[i] = digits[rnd[i] % (sizeof(digits) - 1)];
+		suffix[sizeof(rnd)] = '\0';
+		/* A long base is cut: the name must fit NAME_MAX. */
+		if (snprintf(tmp_name, sizeof(tmp_name), "%.*s.%.200s.%s.tmp", (int)dirlen, dir,
+			     base, suffix) >= (int)sizeof(tmp_name))
+			return -ENAMETOOLONG;
+		fd = open(tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (fd >= 0) {
+			tmp_live = 1;
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The old file's owner where permitted, and its mode (no set-id bits for another owner). */
+static int keep_owner_mode(int fd, const struct stat *old)
+{
+	mode_t mode = old->st_mode & 07777;
+
+	if (fchown(fd, old->st_uid, old->st_gid) < 0) {
+		if (fchown(fd, (uid_t)-1, old->st_gid) < 0)
+			mode &= ~(mode_t)S_ISGID;
+		mode &= ~(mode_t)S_ISUID;
+	}
+	return fchmod(fd, mode) < 0 ? -errno : 0;
+}
+
+/* After the rename: make it durable. A directory we cannot open is left to the system. */
+static int sync_dir(const char *target)
+{
+	char name[PATH_MAX];
 	int fd, ret = 0;
 
-	if (!dir || !base) {
-		free(dir);
-		free(base);
-		return -ENOMEM;
-	}
-	/* Same directory, so the rename cannot cross file systems. */
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(dir), basename(base));
-	free(dir);
-	free(base);
-	fd = mkstemp(tmp);
+	dir_of(target, name, sizeof(name));
+	fd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
+		return 0;
+	if (fsync(fd) < 0 && errno != EINVAL)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			break;
-		}
-		off += (size_t)n;
+/* Replace @target (@old: what is there, NULL for nothing) by @text and a newline. */
+static int replace_file(const char *target, const struct stat *old, const char *text)
+{
+	const char *slash = strrchr(target, '/');
+	size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0, i;
+	struct sigaction act = { .sa_handler = tmp_on_signal, .sa_flags = SA_RESETHAND };
+	struct sigaction saved[ARRAY_SIZE(tmp_signals)];
+	bool caught[ARRAY_SIZE(tmp_signals)] = { false };
+	sigset_t block, prev;
+	int fd, ret;
+
+	sigemptyset(&block);
+	for (i = 0; i < ARRAY_SIZE(tmp_signals); i++)
+		sigaddset(&block, tmp_signals[i]);
+	act.sa_mask = block;
+	/* The temporary file exists exactly while the handlers know its name. */
+	sigprocmask(SIG_BLOCK, &block, &prev);
+	for (i = 0; i < ARRAY_SIZE(tmp_signals); i++) {
+		sigaction(tmp_signals[i], NULL, &saved[i]);
+		if (saved[i].sa_handler != SIG_IGN)	/* nohup and friends stay obeyed */
+			caught[i] = sigaction(tmp_signals[i], &act, NULL) == 0;
 	}
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (!ret && fchmod(fd, 0644) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
+	fd = tmp_create(target, dirlen, target + dirlen, old ? 0600 : 0666);
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	ret = fd < 0 ? fd : 0;
+	if (!ret) {
+		ret = write_all(fd, text, strlen(text));
+		if (!ret)
+			ret = write_all(fd, "\n", 1);
+		if (!ret && old)
+			ret = keep_owner_mode(fd, old);
+		if (!ret && fsync(fd) < 0)
+			ret = -errno;
+		if (close(fd) < 0 && errno != EINTR && !ret)
+			ret = -errno;
+		sigprocmask(SIG_BLOCK, &block, NULL);
+		if (!ret && rename(tmp_name, target) < 0)
+			ret = -errno;
+		if (ret)
+			unlink(tmp_name);
+		tmp_live = 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(tmp_signals); i++)
+		if (caught[i])
+			sigaction(tmp_signals[i], &saved[i], NULL);
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	return ret ? ret : sync_dir(target);
+}
+
+int cli_output_write(struct cli *cli, const char *cmd, const char *path, const char *text)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	bool exists;
+	int ret;
+
+	if (cli_output_is_stdout(path)) {
+		puts(text);
+		return 0;
+	}
+	ret = output_resolve(cli, cmd, path, target, sizeof(target), &st, &exists);
 	if (ret)
-		unlink(tmp);
+		return ret;
+	ret = replace_file(target, exists ? &st : NULL, text);
+	if (ret)
+		return cli_fail(cli, EXIT_RUNTIME, cmd, "%s: %s", path, strerror(-ret));
+	return 0;
+}
+
+int cli_output_profile(struct cli *cli, const char *cmd, const char *path,
+		       const struct mshvcpu_profile *p)
+{
+	char *json;
+	int ret = mshvcpu_profile_to_json(p, true, &json);
+
+	if (ret)
+		return cli_fail(cli, EXIT_RUNTIME, cmd, "%s: %s", path, strerror(-ret));
+	ret = cli_output_write(cli, cmd, path, json);
+	free(json);
 	return ret;
 }
 

@@ -167,20 +167,7 @@ struct mshv_device {
 /* device_vfio.c */
 extern const struct mshv_device_ops mshv_vfio_device_ops;
 
-/*
- * vp_state.c: MSHV_GET_VP_STATE and MSHV_SET_VP_STATE. The uapi's
- * component numbers (Linux's include/uapi/linux/mshv.h has them; ours does
- * not yet).
- */
-enum {
-	MSHV_VP_STATE_LAPIC,
-	MSHV_VP_STATE_XSAVE,		/* compacted XSAVE image */
-	MSHV_VP_STATE_SIMP,
-	MSHV_VP_STATE_SIEFP,
-	MSHV_VP_STATE_SYNTHETIC_TIMERS,
-	MSHV_VP_STATE_COUNT,
-};
-
+/* vp_state.c: MSHV_GET_VP_STATE and MSHV_SET_VP_STATE. */
 long mshv_vp_state_ioctl(struct mshv_vcpu *vcpu, void __user *uarg, bool set);
 
 /* hvcall_passthru.c: which descriptor the call came through. */

@@ -324,6 +324,16 @@ struct mshv_run_vp {
 	__u8 msg_buf[MSHV_RUN_VP_BUF_SZ];
 };
 
+/* mshv_get_set_vp_state.type: which component of a VP's state. */
+enum {
+	MSHV_VP_STATE_LAPIC,
+	MSHV_VP_STATE_XSAVE,		/* a compacted XSAVE image */
+	MSHV_VP_STATE_SIMP,		/* SynIC message page */
+	MSHV_VP_STATE_SIEFP,		/* SynIC event flags page */
+	MSHV_VP_STATE_SYNTHETIC_TIMERS,
+	MSHV_VP_STATE_COUNT,
+};
+
 struct mshv_get_set_vp_state {
 	__u8 type;
 	__u8 rsvd[3];

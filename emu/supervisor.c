@@ -16,6 +16,14 @@
  * One thread serves every notification in arrival order. Close events
  * are read before each notification, so a program that closes a
  * partition and then asks anything of the emulator sees it gone.
+ *
+ * Pages the hypervisor model lends the root (a VP's register page and
+ * intercept message page) come from the supervisor: each VP's block is a
+ * memfd of its own, mapped shared here. That memfd is also the VP
+ * object's, so when the program maps its VP descriptor at an offset the
+ * driver allows, the kernel maps the very page the model reads and
+ * writes: the program and the model share it, as a VMM and the
+ * hypervisor do.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -63,6 +71,13 @@ struct emu_object {
 	bool live;
 };
 
+/* A block of pages lent to the model, and the memfd that holds it. */
+struct emu_lent {
+	uint8_t *addr;
+	size_t len;
+	int memfd;
+};
+
 struct supervisor {
 	const struct emu_run_config *config;
 	struct sim *sim;
@@ -73,6 +88,9 @@ struct supervisor {
 	size_t nobjs, cap;
 	size_t live;
 	uint32_t explained;		/* guest ioctls already explained */
+	bool explained_long_map;
+	struct emu_lent *lent;
+	size_t nlent, lent_cap;
 	struct seccomp_notif *req;
 	size_t req_size;
 };
@@ -162,6 +180,92 @@ static bool target_has_free_fd(pid_t pid)
 	return used < lim.rlim_cur;
 }
 
+/* --- pages lent to the hypervisor model ----------------------------------- */
+
+static void *lend_pages(void *ctx, size_t bytes)
+{
+	struct supervisor *s = ctx;
+	struct emu_lent *l;
+	void *addr;
+	int fd;
+
+	if (s->nlent == s->lent_cap) {
+		size_t cap = s->lent_cap ? 2 * s->lent_cap : 16;
+		struct emu_lent *grown = realloc(s->lent, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		s->lent = grown;
+		s->lent_cap = cap;
+	}
+	fd = memfd_create("mshv-emu:vp", MFD_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (ftruncate(fd, (off_t)bytes)) {
+		close(fd);
+		return NULL;
+	}
+	addr = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (addr == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	l = &s->lent[s->nlent++];
+	*l = (struct emu_lent){ addr, bytes, fd };
+	return addr;	/* a new memfd reads as zeroes */
+}
+
+static void return_pages(void *ctx, void *pages, size_t bytes)
+{
+	struct supervisor *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->nlent; i++) {
+		if (s->lent[i].addr != pages)
+			continue;
+		munmap(pages, bytes);
+		close(s->lent[i].memfd);
+		s->lent[i] = s->lent[--s->nlent];
+		return;
+	}
+}
+
+/* The lent block holding @page, or NULL. */
+static struct emu_lent *lent_holding(struct supervisor *s, const void *page)
+{
+	const uint8_t *p = page;
+	size_t i;
+
+	for (i = 0; i < s->nlent; i++)
+		if (p >= s->lent[i].addr && p < s->lent[i].addr + s->lent[i].len)
+			return &s->lent[i];
+	return NULL;
+}
+
+/*
+ * The memfd behind the pages the driver shows at the start of file @kfd's
+ * mappings, when they are all one lent block laid out by page offset (a
+ * VP's); -1 when the file has no pages to map.
+ */
+static int lent_memfd_of(struct supervisor *s, int kfd)
+{
+	struct emu_lent *block = NULL;
+	unsigned long pgoff;
+	void *page;
+
+	for (pgoff = 0; pgoff < MSHV_VP_MMAP_OFFSET_COUNT; pgoff++) {
+		struct emu_lent *l;
+
+		if (kshim_mmap(s->k, kfd, pgoff, 4096, &page))
+			continue;
+		l = lent_holding(s, page);
+		if (!l || (block && l != block) || (uint8_t *)page != l->addr + pgoff * 4096)
+			return -1;
+		block = l;
+	}
+	return block ? block->memfd : -1;
+}
+
 /* --- objects ------------------------------------------------------------ */
 
 static struct emu_object *object_of(struct supervisor *s, pid_t pid, int fd)
@@ -234,7 +338,10 @@ static int object_add(struct supervisor *s, int kfd, enum kshim_fd_kind kind, bo
 	if (!o || kind == KSHIM_FD_NONE)
 		return -ENOMEM;
 	*o = (struct emu_object){ .kfd = kfd, .kind = kind, .watch = -1 };
-	o->memfd = memfd_create(memfd_names[kind], MFD_CLOEXEC);
+	/* A file with pages to map is named by the memfd that holds them. */
+	fd = lent_memfd_of(s, kfd);
+	o->memfd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : memfd_create(memfd_names[kind],
+									  MFD_CLOEXEC);
 	if (o->memfd < 0)
 		return -errno;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", o->memfd);
@@ -495,16 +602,45 @@ static void on_ioctl(struct supervisor *s)
 	answer(s, ret);
 }
 
+/*
+ * mmap of an emulated file: the driver accepts or refuses it (a VP's
+ * register and intercept message pages; nothing else has pages). An
+ * accepted mapping is made by the kernel itself, of the object's memfd,
+ * which holds those very pages. An anonymous mapping ignores its
+ * descriptor, as the kernel does.
+ */
 static void on_mmap(struct supervisor *s)
 {
 	const struct seccomp_data *d = &s->req->data;
+	uint64_t len = d->args[1], offset = d->args[5];
+	struct emu_object *o;
+	struct emu_lent *block;
+	void *page;
+	int ret;
 
+	if (d->args[3] & MAP_ANONYMOUS)
+		return pass(s);
+	o = object_of(s, (pid_t)s->req->pid, (int)d->args[4]);
+	/* Not ours, or a request the kernel refuses before any driver sees it. */
+	if (!o || !len || (offset & 4095))
+		return pass(s);
+	ret = kshim_mmap(s->k, o->kfd, (unsigned long)(offset / 4096), (unsigned long)len, &page);
+	if (ret)
+		return answer(s, ret);
 	/*
-	 * No emulated file has pages to map (Linux: no register page). An
-	 * anonymous mapping ignores its descriptor, as the kernel does.
+	 * Linux shows the one page in every page of a longer mapping; a memfd
+	 * would show the next page instead, so a longer mapping is refused.
 	 */
-	if (!(d->args[3] & MAP_ANONYMOUS) && object_of(s, (pid_t)s->req->pid, (int)d->args[4]))
-		return answer(s, -ENODEV);
+	if (len > 4096) {
+		if (!s->explained_long_map && s->config->notes)
+			fprintf(s->config->notes, "mshvcpu emu: a mapping of a VP longer than one "
+				"page is not emulated; it fails with EINVAL\n");
+		s->explained_long_map = true;
+		return answer(s, -EINVAL);
+	}
+	block = lent_holding(s, page);
+	if (!block || (uint8_t *)page != block->addr + offset)
+		return answer(s, -ENODEV);	/* no page this memfd could show */
 	pass(s);
 }
 
@@ -717,6 +853,10 @@ int emu_run(const struct emu_run_config *config, char *const argv[],
 	}
 	s.k = sim_kshim(s.sim);
 	kshim_set_fd_installer(s.k, install_for_driver, &s);
+	ret = hv_set_page_lender(sim_hv(s.sim), &(struct hv_page_lender){
+		.alloc = lend_pages, .release = return_pages, .ctx = &s });
+	if (ret)
+		goto out;
 	s.closes = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s.closes < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock)) {
 		ret = -errno;
@@ -761,7 +901,9 @@ out:
 		close(s.listener);
 	if (s.closes >= 0)
 		close(s.closes);
+	/* The model gives its lent pages back here. */
 	sim_destroy(s.sim);
+	free(s.lent);
 	free(s.objs);
 	free(s.req);
 	return ret;

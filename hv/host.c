@@ -355,6 +355,7 @@ int hv_create(const struct hv_host_config *config, struct hv **out)
 	hv->config.cpuid = NULL;	/* copied into hv->cpuid, not kept */
 	hv->config.cpuid_count = 0;
 	hv->trace_fd = -1;
+	hv->lender = hv_heap_lender;
 	hv->next_partition_id = 1;
 	if (!hv->config.cl_flush_size)
 		hv->config.cl_flush_size = 64;

@@ -91,6 +91,22 @@ uint64_t hv_hypercall(struct hv *hv, uint64_t control, const void *input,
 		      void *output);
 
 /*
+ * Where the pages come from that the hypervisor lends the root to map: each
+ * VP's register page and intercept message page, one block of two pages
+ * per VP, register page first. @alloc returns page-aligned, zeroed memory
+ * or NULL; @release takes it back when the VP's partition is deleted. The
+ * default is the heap; the emulator lends pages a program can mmap. Set it
+ * before the first partition is created: 0, -EINVAL, or -EBUSY.
+ */
+struct hv_page_lender {
+	void *(*alloc)(void *ctx, size_t bytes);
+	void (*release)(void *ctx, void *pages, size_t bytes);
+	void *ctx;
+};
+
+int hv_set_page_lender(struct hv *hv, const struct hv_page_lender *lender);
+
+/*
  * Hypercall trace: one JSON object per hypercall, appended to @path
  * (JSON Lines, schema in README.md). Each line is one write(2) on an
  * O_APPEND descriptor, so processes sharing a file interleave whole lines.
@@ -146,6 +162,7 @@ struct hv_vp_info {
 	uint64_t events_signaled;	/* SignalEventDirect flags it newly got */
 	uint64_t messages_posted;	/* PostMessageDirect messages accepted */
 	uint32_t messages_queued;	/* of those, waiting behind a full slot now */
+	uint32_t mapped_pages;		/* 1 << hv_vp_state_page_type the root has mapped */
 };
 
 /* 0, or -ENOENT when the partition or the VP does not exist. */

@@ -115,6 +115,9 @@ struct hv_vp {
 	uint8_t simp[HV_HYP_PAGE_SIZE];		/* one message slot per SINT */
 	uint8_t siefp[HV_HYP_PAGE_SIZE];	/* 256 bytes of event flags per SINT */
 	struct hv_synthetic_timers_state timers;
+	/* The pages lent to the root (register_page.c): register page, intercept message page. */
+	uint8_t *lent;
+	uint32_t mapped;		/* 1 << hv_vp_state_page_type: mapped by the root */
 	/* Messages posted while their slot was taken (synic.c). */
 	struct {
 		struct hv_message message[HV_VP_MESSAGE_QUEUE];
@@ -208,6 +211,7 @@ struct hv {
 	struct hv_injection inject[8];
 	int trace_fd;
 	uint64_t trace_seq;
+	struct hv_page_lender lender;
 };
 
 /* Host CPUID (host.c). */
@@ -246,7 +250,7 @@ uint16_t hvm_set_property(struct hv *hv, const void *in, char *trace, size_t tra
 /* Virtual processors and their registers (vp.c). */
 /* A new VP at reset; NULL when out of memory. */
 struct hv_vp *hv_vp_create(const struct hv *hv, const struct hv_partition *p, uint32_t index);
-void hv_vp_free(struct hv_vp *vp);
+void hv_vp_free(const struct hv *hv, struct hv_vp *vp);
 /*
  * The VP a VP-targeted call names, with the checks they share: its
  * partition running (hv_partition_running), the VP (INVALID_VP_INDEX),
@@ -259,6 +263,28 @@ uint16_t hvm_get_vp_registers(struct hv *hv, struct hv_call *c);
 uint16_t hvm_set_vp_registers(struct hv *hv, struct hv_call *c);
 /* The table's name of register @number ("RIP"), or NULL. */
 const char *hv_register_name(uint32_t number);
+/* Where the value of register @number is kept (a zero value for a number the table lacks). */
+const struct hv_u128 *hv_vp_register(const struct hv_vp *vp, uint32_t number);
+/*
+ * Sets register @number as SetVpRegisters would, with the same checks;
+ * a value they refuse, or a register @p's VPs lack, is left unset.
+ */
+void hv_vp_register_store(const struct hv *hv, const struct hv_partition *p, struct hv_vp *vp,
+			  uint32_t number, const struct hv_u128 *value);
+
+/* The pages lent to the root, and the register page (register_page.c). */
+#define HV_VP_LENT_PAGES	2	/* register page, intercept message page */
+extern const struct hv_page_lender hv_heap_lender;
+/* A new VP's block of lent pages, its register page filled in; 0 or -ENOMEM. */
+int hv_vp_pages_lend(const struct hv *hv, struct hv_vp *vp);
+void hv_vp_pages_return(const struct hv *hv, struct hv_vp *vp);
+/* The register page shows the VP's registers again; dirty is 0. */
+void hv_register_page_refresh(const struct hv *hv, struct hv_vp *vp);
+/* Takes in the classes the root marked dirty in the page; returns the dirty word read. */
+uint32_t hv_register_page_absorb(const struct hv *hv, const struct hv_partition *p,
+				 struct hv_vp *vp);
+uint16_t hvm_map_vp_state_page(struct hv *hv, struct hv_call *c);
+uint16_t hvm_unmap_vp_state_page(struct hv *hv, struct hv_call *c);
 
 /* VP state components (vp_state.c). */
 /* Their reset contents; 0 or -ENOMEM. */

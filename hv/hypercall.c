@@ -97,6 +97,8 @@ static const struct {
 	{ HVCALL_SIGNAL_EVENT_DIRECT, false, false, true, hvm_signal_event_direct },
 	{ HVCALL_POST_MESSAGE_DIRECT, false, false, false, hvm_post_message_direct },
 	{ HVCALL_GET_GPA_PAGES_ACCESS_STATES, true, false, true, hvm_get_gpa_access_states },
+	{ HVCALL_MAP_VP_STATE_PAGE, false, false, true, hvm_map_vp_state_page },
+	{ HVCALL_UNMAP_VP_STATE_PAGE, false, false, false, hvm_unmap_vp_state_page },
 	{ HVCALL_GET_VP_STATE, false, true, false, hvm_get_vp_state },
 	{ HVCALL_SET_VP_STATE, false, true, false, hvm_set_vp_state },
 	{ HVCALL_GET_VP_CPUID_VALUES, true, false, true, call_get_vp_cpuid_values },

@@ -202,7 +202,7 @@ void hv_partition_free(struct hv *hv, struct hv_partition *victim)
 			break;
 		}
 	for (i = 0; i < hv->config.max_vps; i++)
-		hv_vp_free(victim->vps[i]);
+		hv_vp_free(hv, victim->vps[i]);
 	hv_gpa_map_free(&victim->gpa);
 	hv_ports_forget_partition(hv, victim->info.id);
 	free(victim->vps);

@@ -301,6 +301,14 @@ const char *hv_register_name(uint32_t number)
 	return row ? row->name : NULL;
 }
 
+const struct hv_u128 *hv_vp_register(const struct hv_vp *vp, uint32_t number)
+{
+	static const struct hv_u128 none;
+	const struct reg_row *row = row_of(number);
+
+	return row ? value_of((struct hv_vp *)vp, row) : &none;
+}
+
 /* Whether the register exists for this partition's VPs. */
 static bool available(const struct hv *hv, const struct hv_partition *p,
 		      const struct reg_row *row)
@@ -336,17 +344,18 @@ struct hv_vp *hv_vp_create(const struct hv *hv, const struct hv_partition *p, ui
 		if (rows[i].derive)
 			vp->regs[i].low_part = rows[i].derive(hv, p, index);
 	}
-	if (hv_vp_state_init(hv, p, vp)) {
-		hv_vp_free(vp);
+	if (hv_vp_state_init(hv, p, vp) || hv_vp_pages_lend(hv, vp)) {
+		hv_vp_free(hv, vp);
 		return NULL;
 	}
 	return vp;
 }
 
-void hv_vp_free(struct hv_vp *vp)
+void hv_vp_free(const struct hv *hv, struct hv_vp *vp)
 {
 	if (!vp)
 		return;
+	hv_vp_pages_return(hv, vp);
 	free(vp->xsave);
 	free(vp);
 }
@@ -383,6 +392,7 @@ int hv_vp_get_info(struct hv *hv, uint64_t partition_id, uint32_t vp_index,
 	p = hv_partition_find(hv, partition_id);
 	if (p && vp_index < hv->config.max_vps && p->vps[vp_index]) {
 		*info = p->vps[vp_index]->info;
+		info->mapped_pages = p->vps[vp_index]->mapped;
 		ret = 0;
 	}
 	pthread_mutex_unlock(&hv->lock);
@@ -427,20 +437,26 @@ static struct hv_vp *begin(struct hv *hv, struct hv_call *c, unsigned int max_re
 	return hv_vp_find(hv, in->partition_id, in->vp_index, in->input_vtl, p, status);
 }
 
-uint16_t hvm_get_vp_registers(struct hv *hv, struct hv_call *c)
+/*
+ * What the root changed in the register page comes in first; afterwards
+ * the page shows the registers again (register_page.c).
+ */
+static void register_page_in(struct hv *hv, struct hv_call *c, const struct hv_partition *p,
+			     struct hv_vp *vp)
+{
+	uint32_t dirty = hv_register_page_absorb(hv, p, vp);
+
+	if (dirty)
+		hv_trace_add(c, ",\"register_page_dirty\":\"0x%x\"", dirty);
+}
+
+static uint16_t get_registers(struct hv *hv, struct hv_call *c, struct hv_partition *p,
+			      struct hv_vp *vp)
 {
 	const struct hv_input_get_vp_registers *in = c->input;
 	struct hv_u128 *out = c->output;
-	struct hv_partition *p;
-	uint16_t status;
-	struct hv_vp *vp;
 	unsigned int i;
 
-	trace_registers(c, in->vp_index, in->names, sizeof(in->names[0]),
-			(HV_HYP_PAGE_SIZE - sizeof(*in)) / sizeof(in->names[0]));
-	vp = begin(hv, c, HV_GET_VP_REGISTERS_MAX_REPS, &p, &status);
-	if (!vp)
-		return status;
 	for (i = c->start; i < c->reps; i++) {
 		const struct reg_row *row = row_of(in->names[i]);
 
@@ -455,6 +471,24 @@ uint16_t hvm_get_vp_registers(struct hv *hv, struct hv_call *c)
 	return HV_STATUS_SUCCESS;
 }
 
+uint16_t hvm_get_vp_registers(struct hv *hv, struct hv_call *c)
+{
+	const struct hv_input_get_vp_registers *in = c->input;
+	struct hv_partition *p;
+	uint16_t status;
+	struct hv_vp *vp;
+
+	trace_registers(c, in->vp_index, in->names, sizeof(in->names[0]),
+			(HV_HYP_PAGE_SIZE - sizeof(*in)) / sizeof(in->names[0]));
+	vp = begin(hv, c, HV_GET_VP_REGISTERS_MAX_REPS, &p, &status);
+	if (!vp)
+		return status;
+	register_page_in(hv, c, p, vp);
+	status = get_registers(hv, c, p, vp);
+	hv_register_page_refresh(hv, vp);
+	return status;
+}
+
 static uint16_t check_value(const struct hv *hv, const struct hv_partition *p,
 			    const struct reg_row *row, const struct hv_u128 *value)
 {
@@ -465,37 +499,68 @@ static uint16_t check_value(const struct hv *hv, const struct hv_partition *p,
 	return row->check ? row->check(hv, p, value) : HV_STATUS_SUCCESS;
 }
 
-uint16_t hvm_set_vp_registers(struct hv *hv, struct hv_call *c)
+/* Checks @value for @row and, if it passes, sets it: an HV_STATUS_*. */
+static uint16_t store(const struct hv *hv, const struct hv_partition *p, struct hv_vp *vp,
+		      const struct reg_row *row, struct hv_u128 value)
+{
+	uint16_t status;
+
+	if (row->width <= sizeof(uint64_t))
+		value.high_part = 0;	/* beyond the register: ignored */
+	status = check_value(hv, p, row, &value);
+	if (status != HV_STATUS_SUCCESS)
+		return status;
+	if (row->access != ACCESS_WO)
+		*value_of(vp, row) = value;
+	if (row->effect)
+		row->effect(vp);
+	return HV_STATUS_SUCCESS;
+}
+
+void hv_vp_register_store(const struct hv *hv, const struct hv_partition *p, struct hv_vp *vp,
+			  uint32_t number, const struct hv_u128 *value)
+{
+	const struct reg_row *row = row_of(number);
+
+	if (row && available(hv, p, row))
+		store(hv, p, vp, row, *value);
+}
+
+static uint16_t set_registers(struct hv *hv, struct hv_call *c, struct hv_partition *p,
+			      struct hv_vp *vp)
 {
 	const struct hv_input_set_vp_registers *in = c->input;
-	struct hv_partition *p;
-	struct hv_u128 value;
 	uint16_t status;
-	struct hv_vp *vp;
 	unsigned int i;
 
-	trace_registers(c, in->vp_index, in->elements, sizeof(in->elements[0]),
-			HV_SET_VP_REGISTERS_MAX_REPS);
-	vp = begin(hv, c, HV_SET_VP_REGISTERS_MAX_REPS, &p, &status);
-	if (!vp)
-		return status;
 	for (i = c->start; i < c->reps; i++) {
 		const struct hv_register_assoc *e = &in->elements[i];
 		const struct reg_row *row = row_of(e->name);
 
 		if (!row || !available(hv, p, row) || e->reserved1 || e->reserved2)
 			return HV_STATUS_INVALID_PARAMETER;
-		value = e->value;
-		if (row->width <= sizeof(uint64_t))
-			value.high_part = 0;	/* beyond the register: ignored */
-		status = check_value(hv, p, row, &value);
+		status = store(hv, p, vp, row, e->value);
 		if (status != HV_STATUS_SUCCESS)
 			return status;
-		if (row->access != ACCESS_WO)
-			*value_of(vp, row) = value;
-		if (row->effect)
-			row->effect(vp);
 		c->reps_done = i + 1;
 	}
 	return HV_STATUS_SUCCESS;
+}
+
+uint16_t hvm_set_vp_registers(struct hv *hv, struct hv_call *c)
+{
+	const struct hv_input_set_vp_registers *in = c->input;
+	struct hv_partition *p;
+	uint16_t status;
+	struct hv_vp *vp;
+
+	trace_registers(c, in->vp_index, in->elements, sizeof(in->elements[0]),
+			HV_SET_VP_REGISTERS_MAX_REPS);
+	vp = begin(hv, c, HV_SET_VP_REGISTERS_MAX_REPS, &p, &status);
+	if (!vp)
+		return status;
+	register_page_in(hv, c, p, vp);
+	status = set_registers(hv, c, p, vp);
+	hv_register_page_refresh(hv, vp);
+	return status;
 }

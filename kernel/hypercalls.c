@@ -2,8 +2,8 @@
 /*
  * The driver's requests of the hypervisor (guest memory and ports have
  * files of their own): the partition and VP life-cycle calls, memory
- * deposits, a partition property, a VP's state components, a virtual
- * interrupt, and the result-to-errno rule.
+ * deposits, a partition property, a VP's state components and shared
+ * pages, a virtual interrupt, and the result-to-errno rule.
  *
  * The hypervisor takes no memory of its own. When a call needs some it
  * fails with HV_STATUS_INSUFFICIENT_MEMORY; the driver then gives it one
@@ -265,6 +265,72 @@ int hyp_create_vp(u64 partition_id, u32 index)
 	struct create_vp_call call = { .partition_id = partition_id, .index = index };
 
 	return hyp_call_until_fed(partition_id, create_vp_once, &call);
+}
+
+/* One MapVpStatePage in flight, made again after each deposit. */
+struct vp_page_call {
+	u64 partition_id;
+	u32 vp_index;
+	u16 type;
+	void *page;			/* the answer */
+};
+
+static u64 map_vp_page_once(void *ctx)
+{
+	struct vp_page_call *call = ctx;
+	struct hv_input_map_vp_state_page *in = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	struct hv_output_map_vp_state_page *out = *this_cpu_ptr(hyperv_pcpu_output_arg);
+	u64 result;
+
+	/* VTL 0, and the hypervisor picks the page (no LOCATION_PROVIDED). */
+	memset(in, 0, sizeof(*in));
+	in->partition_id = call->partition_id;
+	in->vp_index = call->vp_index;
+	in->type = call->type;
+	result = hv_do_hypercall(HVCALL_MAP_VP_STATE_PAGE, in, out);
+	if (hyp_status(result) == HV_STATUS_SUCCESS)
+		call->page = pfn_to_virt(out->map_location);
+	return result;
+}
+
+/**
+ * hyp_map_vp_state_page() - MapVpStatePage: a page of a VP's the hypervisor shares
+ * @partition_id: the VP's partition
+ * @vp_index:     the VP
+ * @type:         HV_VP_STATE_PAGE_*
+ * @page:         where the page is, on success
+ *
+ * Return: 0 or a negative errno.
+ */
+int hyp_map_vp_state_page(u64 partition_id, u32 vp_index, u16 type, void **page)
+{
+	struct vp_page_call call = {
+		.partition_id = partition_id, .vp_index = vp_index, .type = type,
+	};
+	int err = hyp_call_until_fed(partition_id, map_vp_page_once, &call);
+
+	if (!err)
+		*page = call.page;
+	return err;
+}
+
+/**
+ * hyp_unmap_vp_state_page() - UnmapVpStatePage
+ * @partition_id: the VP's partition
+ * @vp_index:     the VP
+ * @type:         a page hyp_map_vp_state_page() mapped
+ *
+ * Return: 0 or a negative errno.
+ */
+int hyp_unmap_vp_state_page(u64 partition_id, u32 vp_index, u16 type)
+{
+	struct hv_input_unmap_vp_state_page *in = *this_cpu_ptr(hyperv_pcpu_input_arg);
+
+	memset(in, 0, sizeof(*in));
+	in->partition_id = partition_id;
+	in->vp_index = vp_index;
+	in->type = type;
+	return hyp_status_to_errno(hv_do_hypercall(HVCALL_UNMAP_VP_STATE_PAGE, in, NULL));
 }
 
 /**

@@ -30,6 +30,7 @@
 #include <hyperv/hv_partition.h>
 #include <hyperv/hv_port.h>
 #include <hyperv/hv_vp.h>
+#include <uapi/linux/mshv.h>
 
 /* A partition holds at most this many virtual processors. */
 #define MSHV_VP_SLOTS			256
@@ -43,6 +44,8 @@ struct mshv_vcpu {
 	struct mshv_pt *owner;
 	u32 index;
 	struct mutex lock;		/* serialises this VP's ioctls */
+	/* The hypervisor's pages a VMM may mmap, by MSHV_VP_MMAP_OFFSET_*; NULL: none. */
+	void *shared_pages[MSHV_VP_MMAP_OFFSET_COUNT];
 };
 
 struct mshv_girq_table;
@@ -92,6 +95,8 @@ void mshv_pt_put(struct mshv_pt *pt);
 
 /* vp_fd.c */
 long mshv_vp_open(struct mshv_pt *pt, u32 index);
+/* The VP's shared pages go back to the hypervisor (teardown, before finalize). */
+void mshv_vp_unmap_pages(struct mshv_vcpu *vcpu);
 
 /* guest_memory.c: MSHV_SET_GUEST_MEMORY; the regions go with the partition. */
 long mshv_set_guest_memory(struct mshv_pt *pt, void __user *uarg);
@@ -188,6 +193,8 @@ int hyp_initialize_partition(u64 partition_id);
 int hyp_finalize_partition(u64 partition_id);
 int hyp_delete_partition(u64 partition_id);
 int hyp_create_vp(u64 partition_id, u32 index);
+int hyp_map_vp_state_page(u64 partition_id, u32 vp_index, u16 type, void **page);
+int hyp_unmap_vp_state_page(u64 partition_id, u32 vp_index, u16 type);
 int hyp_get_partition_property(u64 partition_id, u32 code, u64 *value);
 int hyp_get_vp_state(u64 partition_id, u32 vp_index, const struct hv_vp_state_data *state,
 		     u32 page_count, void *pages, union hv_output_get_vp_state *out);

@@ -48,9 +48,15 @@ static void mshv_pt_free(struct mshv_pt *pt)
  */
 void mshv_pt_put(struct mshv_pt *pt)
 {
+	unsigned int i;
+
 	if (!refcount_dec_and_test(&pt->users))
 		return;
 	if (pt->initialized) {
+		/* The VPs' pages go back while the partition still runs. */
+		for (i = 0; i < MSHV_VP_SLOTS; i++)
+			if (pt->vcpus[i])
+				mshv_vp_unmap_pages(pt->vcpus[i]);
 		hyp_finalize_partition(pt->hv_id);
 		pt->initialized = false;
 	}

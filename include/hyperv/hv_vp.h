@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Microsoft Hypervisor ABI of one virtual processor: register names and
- * values (GetVpRegisters 0x50, SetVpRegisters 0x51) and the VP state
- * components (GetVpState 0xE3, SetVpState 0xE4).
+ * values (GetVpRegisters 0x50, SetVpRegisters 0x51), the VP state
+ * components (GetVpState 0xE3, SetVpState 0xE4), and the pages of a VP the
+ * hypervisor shares with the root (MapVpStatePage 0xE1, UnmapVpStatePage
+ * 0xE2), the register page among them.
  * Facts: the TLFS pages of the two register hypercalls; Linux
  * include/hyperv/hvgdk_mini.h, hvhdk.h and drivers/hv/mshv_root_hv_call.c
  * for the layouts and how the root driver fills them; rust-vmm hv-headers.
@@ -192,6 +194,87 @@ struct hv_stimer_state {
 struct hv_synthetic_timers_state {
 	struct hv_stimer_state timers[HV_SYNIC_STIMER_COUNT];
 	__u64 reserved[5];
+} __attribute__((__packed__));
+
+/*
+ * Pages of a VP that the hypervisor lends the root. The type doubles as the
+ * page offset at which the root's driver lets a VMM mmap the page from the
+ * VP's file.
+ */
+enum hv_vp_state_page_type {
+	HV_VP_STATE_PAGE_REGISTERS = 0,		/* struct hv_vp_register_page */
+	HV_VP_STATE_PAGE_INTERCEPT_MESSAGE = 1,	/* the last intercept's hv_message */
+	HV_VP_STATE_PAGE_GHCB = 2,		/* SNP-isolated partitions only */
+	HV_VP_STATE_PAGE_COUNT
+};
+
+/* MapVpStatePage's flags: the root names the frame to use (else the hypervisor picks). */
+#define HV_MAP_VP_STATE_PAGE_LOCATION_PROVIDED	(1U << 0)
+
+struct hv_input_map_vp_state_page {
+	__u64 partition_id;
+	__u32 vp_index;
+	__u16 type;				/* enum hv_vp_state_page_type */
+	__u8 input_vtl;
+	__u8 flags;
+	__u64 requested_map_location;		/* a frame, with LOCATION_PROVIDED */
+} __attribute__((__packed__));
+
+struct hv_output_map_vp_state_page {
+	__u64 map_location;			/* the page's frame */
+} __attribute__((__packed__));
+
+struct hv_input_unmap_vp_state_page {
+	__u64 partition_id;
+	__u32 vp_index;
+	__u16 type;
+	__u8 input_vtl;
+	__u8 rsvd;
+} __attribute__((__packed__));
+
+/*
+ * Bits of the register page's dirty word, one per class of registers the
+ * root may change in the page; the hypervisor takes the marked classes in
+ * before it next uses the VP's registers.
+ */
+#define HV_X64_REGISTER_CLASS_GENERAL	0	/* rax ... r15 */
+#define HV_X64_REGISTER_CLASS_IP	1	/* rip */
+#define HV_X64_REGISTER_CLASS_XMM	2	/* xmm0 ... xmm5 */
+#define HV_X64_REGISTER_CLASS_SEGMENT	3	/* es, cs, ss, ds, fs, gs */
+#define HV_X64_REGISTER_CLASS_FLAGS	4	/* rflags */
+
+#define HV_VP_REGISTER_PAGE_VERSION_1	1
+
+/*
+ * The x86 register page: a copy of a stopped VP's most used registers,
+ * valid while isvalid is 1. Registers in the hardware's order (the same
+ * order as their HV_REGISTER_* numbers). The control registers and what
+ * follows them are for reading only.
+ */
+struct hv_vp_register_page {
+	__u16 version;				/* HV_VP_REGISTER_PAGE_VERSION_1 */
+	__u8 isvalid;
+	__u8 rsvdz;
+	__u32 dirty;				/* 1 << HV_X64_REGISTER_CLASS_* */
+	__u64 gp[16];				/* rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8-r15 */
+	__u64 rip;
+	__u64 rflags;
+	__u8 reserved0[8];
+	struct hv_u128 xmm[6];
+	struct hv_x64_segment_register segment[6];	/* es, cs, ss, ds, fs, gs */
+	__u64 cr0;
+	__u64 cr3;
+	__u64 cr4;
+	__u64 cr8;
+	__u64 efer;
+	__u64 dr7;
+	__u64 pending_interruption;
+	__u64 interrupt_state;
+	__u64 instruction_emulation_hints;
+	__u64 xfem;
+	__u8 reserved1[256];
+	/* Written by the root: vectors to inject at the next dispatch (count in byte 0, up to 7). */
+	__u64 interrupt_vectors;
 } __attribute__((__packed__));
 
 /* GetVpState's output when the data is not in pages. */

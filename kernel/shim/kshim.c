@@ -32,13 +32,33 @@
 /* What kernel/ sees of files (linux/fs.h in the shim). */
 struct inode;
 struct file;
+struct vm_area_struct;
 struct file_operations {
 	long (*unlocked_ioctl)(struct file *filp, unsigned int cmd, unsigned long arg);
+	int (*mmap)(struct file *filp, struct vm_area_struct *vma);
 	int (*release)(struct inode *inode, struct file *filp);
 };
 struct file {
 	const struct file_operations *f_op;
 	void *private_data;
+};
+/* ... and of mappings (linux/mm.h in the shim). */
+struct vm_operations_struct;
+struct vm_area_struct {
+	unsigned long vm_start;
+	unsigned long vm_end;
+	unsigned long vm_flags;
+	unsigned long vm_pgoff;
+	struct file *vm_file;
+	const struct vm_operations_struct *vm_ops;
+};
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned long pgoff;
+	void *page;			/* struct page *: a page is named by its address */
+};
+struct vm_operations_struct {
+	unsigned int (*fault)(struct vm_fault *vmf);
 };
 struct mutex {
 	_Alignas(8) unsigned char opaque[64];
@@ -674,6 +694,32 @@ long kshim_ioctl(struct kshim *k, int fd, unsigned int cmd, unsigned long arg)
 	current_copy = 0;
 	ret = f->file.f_op->unlocked_ioctl ? f->file.f_op->unlocked_ioctl(&f->file, cmd, arg)
 					   : -ENOTTY;
+	current_kshim = saved;
+	fput(k, f);
+	return ret;
+}
+
+int kshim_mmap(struct kshim *k, int fd, unsigned long pgoff, unsigned long len, void **page)
+{
+	struct kshim *saved = current_kshim;
+	struct vm_area_struct vma = { .vm_end = len, .vm_pgoff = pgoff };
+	struct vm_fault vmf = { .vma = &vma, .pgoff = pgoff };
+	struct kfile *f;
+	int ret;
+
+	if (!k || !len)
+		return -EINVAL;
+	f = fget(k, fd);
+	if (!f)
+		return -EBADF;
+	vma.vm_file = &f->file;
+	current_kshim = k;
+	ret = f->file.f_op->mmap ? f->file.f_op->mmap(&f->file, &vma) : -ENODEV;
+	/* A mapping the driver accepted must have a page behind its first byte. */
+	if (!ret && (!vma.vm_ops || !vma.vm_ops->fault || vma.vm_ops->fault(&vmf) || !vmf.page))
+		ret = -EFAULT;
+	if (!ret)
+		*page = vmf.page;
 	current_kshim = saved;
 	fput(k, f);
 	return ret;

@@ -60,6 +60,14 @@ long kshim_ioctl_for(struct kshim *k, int task, int fd, unsigned int cmd,
 int kshim_close(struct kshim *k, int fd);
 int kshim_dup(struct kshim *k, int fd);
 
+/*
+ * mmap of @len bytes of file @fd from page @pgoff, as far as the driver
+ * decides it: its mmap op accepts or refuses the mapping (-ENODEV when
+ * the file has none), then its fault handler names the page behind the
+ * mapping's first byte, which is returned in *@page. The caller maps it.
+ */
+int kshim_mmap(struct kshim *k, int fd, unsigned long pgoff, unsigned long len, void **page);
+
 enum kshim_fd_kind {
 	KSHIM_FD_NONE,		/* not open */
 	KSHIM_FD_DEV,		/* /dev/mshv */

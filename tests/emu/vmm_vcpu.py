@@ -6,9 +6,10 @@ nothing but os, fcntl, mmap and ctypes, run under `mshvcpu emu --trace FILE`:
   read the host's features (self-targeted ROOT_HVCALL), create a v2
   partition, read the assignable synthetic features (GetPartitionPropertyEx),
   set the synthetic features before initialize (the early window), initialize,
-  set a property after it, create VP 0, look for its register page (ENODEV:
-  none), set and read back registers, round-trip the LAPIC state, install an
-  intercept, assert an interrupt, and find that running the VP is refused.
+  set a property after it, create VP 0, map its register page and use it
+  (a dirty RIP in the page is what GET_VP_REGISTERS then reads), set and read
+  back registers, round-trip the LAPIC state, install an intercept, assert
+  an interrupt, and find that running the VP is refused.
 
 Every step is also checked in the hypercall trace. Written from the ABI
 (../../include/uapi/linux/mshv.h, ../../include/hyperv/), not from any VMM.
@@ -166,15 +167,28 @@ def main():
     index = ctypes.c_uint32(0)
     vp = libc.ioctl(part, MSHV_CREATE_VP, ctypes.byref(index))
     check(vp >= 0, "VP 0 is created")
+    # The register page: version u16 @0, isvalid u8 @2, dirty u32 @4, rip @136.
+    regs = mmap.mmap(vp, PAGE, offset=0)
+    version, isvalid, dirty = int.from_bytes(regs[0:2], "little"), regs[2], \
+        int.from_bytes(regs[4:8], "little")
+    check((version, isvalid, dirty) == (1, 1, 0), "the register page: version 1, valid, clean")
+    check(int.from_bytes(regs[136:144], "little") == get_registers(vp, [REG_RIP])[0],
+          "its RIP is the VP's")
+    regs[136:144] = (0x2000).to_bytes(8, "little")
+    regs[4:8] = (1 << 1).to_bytes(4, "little")    # dirty: the IP class
+    check(get_registers(vp, [REG_RIP]) == [0x2000], "a dirty RIP in the page is the VP's RIP")
+    check(int.from_bytes(regs[4:8], "little") == 0, "and the page is clean again")
     try:
-        mmap.mmap(vp, PAGE, offset=0)
-        check(False, "the VP has no register page")
+        mmap.mmap(vp, PAGE, offset=3 * PAGE)
+        check(False, "no fourth page to map")
     except OSError as e:
-        check(e.errno == errno.ENODEV, "mapping the register page: ENODEV (none)")
+        check(e.errno == errno.EINVAL, "mapping page offset 3: EINVAL")
 
     set_registers(vp, [(REG_RIP, 0x1000), (REG_RFLAGS, 0x2), (REG_RAX, 0x1234)])
     check(get_registers(vp, [REG_RIP, REG_RFLAGS, REG_RAX]) == [0x1000, 0x2, 0x1234],
           "RIP, RFLAGS and RAX read back what was set")
+    check(int.from_bytes(regs[8:16], "little") == 0x1234, "and the page shows the new RAX")
+    regs.close()
 
     page = mmap.mmap(-1, PAGE)                    # a page-aligned buffer
     buf = (ctypes.c_char * PAGE).from_buffer(page)
@@ -202,7 +216,8 @@ def main():
 
     calls = [line["call"] for line in traced(trace_path)]
     for call in ("create_partition", "get_partition_property_ex", "set_partition_property",
-                 "initialize_partition", "create_vp", "set_vp_registers", "get_vp_registers",
+                 "initialize_partition", "create_vp", "map_vp_state_page", "set_vp_registers",
+                 "get_vp_registers",
                  "get_vp_state", "set_vp_state", "install_intercept",
                  "assert_virtual_interrupt"):
         check(call in calls, f"the trace records {call}")

@@ -32,6 +32,11 @@
 #define MSHV_RUN_VP			0x8100B800U
 #define MSHV_GET_VP_STATE		0xC010B801U
 #define MSHV_SET_VP_STATE		0xC010B802U
+/* Page offsets of a VP's mmap (uapi). */
+#define VP_PAGE_REGISTERS		0
+#define VP_PAGE_INTERCEPT_MESSAGE	1
+#define VP_PAGE_GHCB			2
+#define VP_PAGE_PAST_LAST		3
 
 #define INIT_DEPOSIT_PAGES	208
 #define MAX_VPS			256
@@ -50,6 +55,24 @@ static const struct traced teardown[] = {
 	{ .call = "finalize_partition", .status = ST_SUCCESS },
 	{ .call = "delete_partition", .status = ST_SUCCESS },
 };
+
+/* What the last close of an initialized partition issues with VPs 0..@vps-1 made. */
+static size_t teardown_with_vps(struct traced *want, unsigned int vps)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	/* Each VP's shared pages go back first: the register page, then the message page. */
+	for (i = 0; i < vps; i++) {
+		want[n++] = (struct traced){ .call = "unmap_vp_state_page", .status = ST_SUCCESS,
+					     .key = "vp_index", .value = (int)i };
+		want[n++] = (struct traced){ .call = "unmap_vp_state_page", .status = ST_SUCCESS,
+					     .key = "vp_index", .value = (int)i };
+	}
+	want[n++] = teardown[0];
+	want[n++] = teardown[1];
+	return n;
+}
 
 static long pt_ioctl(struct env *e, unsigned int cmd, unsigned long arg)
 {
@@ -209,24 +232,40 @@ static void create_vp_returns_a_vp_descriptor(void **state)
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(indices); i++) {
+		/* The VP, then the pages it shares: the intercept message page, the register page. */
 		const struct traced created[] = {
 			{ .call = "create_vp", .status = ST_SUCCESS, .key = "vp_index",
 			  .value = (int)indices[i] },
+			{ .call = "map_vp_state_page", .status = ST_SUCCESS, .key = "vp_index",
+			  .value = (int)indices[i] },
+			{ .call = "map_vp_state_page", .status = ST_SUCCESS, .key = "vp_index",
+			  .value = (int)indices[i] },
 		};
+		static const uint16_t page_types[] = { 1, 0 };
 		long fd;
+		size_t c;
 
 		trace_on(e);
 		fd = create_vp(e, indices[i]);
-		expect_trace(e, e->id, created, 1);
+		expect_trace(e, e->id, created, ARRAY_LEN(created));
 		assert_true(fd >= 0);
 		assert_int_equal(kshim_fd_kind(e->k, (int)fd), KSHIM_FD_VP);
 		fds[i] = (int)fd;
 		assert_int_equal(e->rec.copies, 1);
 		assert_int_equal(e->rec.copy_len[0], 4);
-		assert_int_equal(e->rec.calls, 1);
+		assert_int_equal(e->rec.calls, 3);
 		assert_int_equal(e->rec.control[0], HC_CREATE_VP);
 		assert_int_equal(get64(e->rec.input[0], 0), e->id);
 		assert_int_equal(get32(e->rec.input[0], 8), indices[i]);
+		/* MapVpStatePage {partition, VP, u16 type, VTL 0, no flags, no location}. */
+		for (c = 1; c < 3; c++) {
+			assert_int_equal(e->rec.control[c], HC_MAP_VP_STATE_PAGE);
+			assert_int_equal(get64(e->rec.input[c], 0), e->id);
+			assert_int_equal(get32(e->rec.input[c], 8), indices[i]);
+			assert_int_equal(get16(e->rec.input[c], 12), page_types[c - 1]);
+			assert_int_equal(get16(e->rec.input[c], 14), 0);
+			assert_int_equal(get64(e->rec.input[c], 16), 0);
+		}
 	}
 	assert_int_equal(info_of(e).vp_count, 3);
 	assert_int_equal(kshim_fd_count(e->k), 5);
@@ -316,7 +355,7 @@ static void create_vp_before_initialize_fails_and_keeps_the_slot_free(void **sta
 
 static void create_vp_retries_on_insufficient_memory(void **state)
 {
-	struct traced retried[3];
+	struct traced retried[5];
 	struct env *e = *state;
 	size_t n;
 	long fd;
@@ -324,13 +363,15 @@ static void create_vp_retries_on_insufficient_memory(void **state)
 	n = deposit_retries(retried, "create_vp", 1);
 	retried[n - 1].key = "vp_index";	/* the VP asked for, the second time too */
 	retried[n - 1].value = 9;
+	retried[n++] = (struct traced){ .call = "map_vp_state_page", .status = ST_SUCCESS };
+	retried[n++] = (struct traced){ .call = "map_vp_state_page", .status = ST_SUCCESS };
 	hv_inject_status(e->hv, HC_CREATE_VP, ST_INSUFFICIENT_MEMORY, 1);
 	trace_on(e);
 	fd = create_vp(e, 9);
 	expect_trace(e, e->id, retried, n);
 	assert_true(fd >= 0);
 	/* The retry's input is whole again after the deposit used the page. */
-	assert_int_equal(e->rec.calls, 3);
+	assert_int_equal(e->rec.calls, 5);
 	assert_int_equal(get64(e->rec.input[2], 0), e->id);
 	assert_int_equal(get32(e->rec.input[2], 8), 9);
 	assert_int_equal(kshim_close(e->k, (int)fd), 0);
@@ -396,7 +437,9 @@ static void closing_an_initialized_partition_finalizes_then_deletes_it(void **st
 static void vp_descriptors_keep_the_partition_alive(void **state)
 {
 	struct env *e = *state;
+	struct traced want[6];
 	int vp0, vp1;
+	size_t n;
 
 	vp0 = (int)create_vp(e, 0);
 	vp1 = (int)create_vp(e, 1);
@@ -416,15 +459,18 @@ static void vp_descriptors_keep_the_partition_alive(void **state)
 	assert_int_equal(hv_partition_count(e->hv), 1);
 	read_clock_through(e, vp0);
 
-	/* The last one: finalize, then delete. */
-	close_issuing(e, &vp0, teardown, ARRAY_LEN(teardown));
+	/* The last one: the VPs' pages go back, then finalize, then delete. */
+	n = teardown_with_vps(want, 2);
+	close_issuing(e, &vp0, want, n);
 	assert_int_equal(hv_partition_count(e->hv), 0);
 }
 
 static void dup_keeps_the_partition_alive_until_both_are_closed(void **state)
 {
+	struct traced want[4];
 	struct env e;
 	int dup_pt, vp, dup_vp;
+	size_t n;
 
 	(void)state;
 	/* Uninitialized: the dup outlives the original, then delete. */
@@ -457,8 +503,40 @@ static void dup_keeps_the_partition_alive_until_both_are_closed(void **state)
 	expect_trace(&e, e.id, NULL, 0);
 	assert_int_equal(hv_partition_count(e.hv), 1);
 	read_clock_through(&e, dup_vp);
-	close_issuing(&e, &dup_vp, teardown, ARRAY_LEN(teardown));
+	/* VP 2's pages: teardown_with_vps() counts from VP 0. */
+	n = teardown_with_vps(want, 1);
+	want[0].value = want[1].value = 2;
+	close_issuing(&e, &dup_vp, want, n);
 	env_down(&e);
+}
+
+/* ENV_VP: mmap of the VP's file shows the pages the hypervisor lent, as Linux's driver does. */
+static void the_vp_file_maps_its_shared_pages(void **state)
+{
+	struct env *e = *state;
+	uint8_t *regs = NULL, *message = NULL;
+	void *page = NULL;
+	uint16_t version;
+
+	assert_int_equal(kshim_mmap(e->k, e->fd[ON_VP], VP_PAGE_REGISTERS, 4096,
+				    (void **)&regs), 0);
+	memcpy(&version, regs, sizeof(version));
+	assert_int_equal(version, 1);			/* a register page */
+	assert_int_equal(regs[2], 1);			/* isvalid */
+	assert_int_equal(kshim_mmap(e->k, e->fd[ON_VP], VP_PAGE_INTERCEPT_MESSAGE,
+				    4096, (void **)&message), 0);
+	assert_ptr_not_equal(message, regs);
+	/* Linux shows the offset's page in every page of a longer mapping. */
+	assert_int_equal(kshim_mmap(e->k, e->fd[ON_VP], VP_PAGE_REGISTERS, 3 * 4096,
+				    &page), 0);
+	assert_ptr_equal(page, regs);
+	assert_int_equal(kshim_mmap(e->k, e->fd[ON_VP], VP_PAGE_GHCB, 4096, &page),
+			 -ENODEV);
+	assert_int_equal(kshim_mmap(e->k, e->fd[ON_VP], VP_PAGE_PAST_LAST, 4096, &page),
+			 -EINVAL);
+	assert_int_equal(kshim_mmap(e->k, e->fd[ON_VP], ~0UL, 4096, &page), -EINVAL);
+	assert_int_equal(kshim_mmap(e->k, e->fd[ON_PT], 0, 4096, &page), -ENODEV);
+	assert_int_equal(kshim_mmap(e->k, e->fd[ON_DEV], 0, 4096, &page), -ENODEV);
 }
 
 /* --- two threads ------------------------------------------------------------- */
@@ -630,6 +708,7 @@ int main(void)
 		WITH(env_setup_init, create_vp_retries_on_insufficient_memory),
 		WITH(env_setup_vp, unsupported_ioctls_are_eopnotsupp),
 		WITH(env_setup_vp, unknown_ioctls_are_enotty),
+		WITH(env_setup_vp, the_vp_file_maps_its_shared_pages),
 		WITH(env_setup_pt, closing_an_uninitialized_partition_only_deletes_it),
 		WITH(env_setup_init, closing_an_initialized_partition_finalizes_then_deletes_it),
 		WITH(env_setup_init, vp_descriptors_keep_the_partition_alive),

@@ -341,6 +341,18 @@ struct mshv_get_set_vp_state {
 	__u64 buf_ptr;
 };
 
+/*
+ * mmap of a VP fd: the page offset picks one page the hypervisor shares
+ * (one page per mapping). ENODEV when the VP has no such page, EINVAL for
+ * any other offset.
+ */
+enum {
+	MSHV_VP_MMAP_OFFSET_REGISTERS,		/* struct hv_vp_register_page */
+	MSHV_VP_MMAP_OFFSET_INTERCEPT_MESSAGE,	/* the last intercept message */
+	MSHV_VP_MMAP_OFFSET_GHCB,		/* SNP-isolated partitions */
+	MSHV_VP_MMAP_OFFSET_COUNT,
+};
+
 #define MSHV_RUN_VP		_IOR(MSHV_IOCTL, 0x00, struct mshv_run_vp)
 #define MSHV_GET_VP_STATE	_IOWR(MSHV_IOCTL, 0x01, struct mshv_get_set_vp_state)
 #define MSHV_SET_VP_STATE	_IOWR(MSHV_IOCTL, 0x02, struct mshv_get_set_vp_state)

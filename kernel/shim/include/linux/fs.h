@@ -12,8 +12,11 @@
 struct inode;
 struct file;
 
+struct vm_area_struct;
+
 struct file_operations {
 	long (*unlocked_ioctl)(struct file *filp, unsigned int cmd, unsigned long arg);
+	int (*mmap)(struct file *filp, struct vm_area_struct *vma);
 	int (*release)(struct inode *inode, struct file *filp);
 };
 

@@ -21,6 +21,24 @@ static inline u64 virt_to_pfn(const void *addr)
 	return (u64)(uintptr_t)addr >> PAGE_SHIFT;
 }
 
+static inline void *pfn_to_virt(u64 pfn)
+{
+	return (void *)(uintptr_t)(pfn << PAGE_SHIFT);
+}
+
+/* A page is named by its address: struct page is never looked into. */
+struct page;
+
+static inline struct page *virt_to_page(const void *addr)
+{
+	return (struct page *)addr;
+}
+
+static inline void *page_address(const struct page *page)
+{
+	return (void *)page;
+}
+
 /*
  * The user task's mappings, as the simulated kernel can know them: from
  * /proc/<task>/maps (what a supervised program, or this process, has
@@ -33,10 +51,30 @@ static inline u64 virt_to_pfn(const void *addr)
 #define VM_EXEC		0x00000004UL
 #define VM_SHARED	0x00000008UL
 
+struct vm_operations_struct;
+
 struct vm_area_struct {
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned long vm_flags;
+	/* Set for a mapping of a driver's file (see kshim_mmap in kshim.h). */
+	unsigned long vm_pgoff;
+	struct file *vm_file;
+	const struct vm_operations_struct *vm_ops;
+};
+
+/* A fault in a driver's mapping: the handler names the page behind it. */
+typedef unsigned int vm_fault_t;
+#define VM_FAULT_SIGBUS		0x0002U
+
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned long pgoff;		/* of the faulting page, in the file */
+	struct page *page;		/* the handler's answer */
+};
+
+struct vm_operations_struct {
+	vm_fault_t (*fault)(struct vm_fault *vmf);
 };
 
 /*

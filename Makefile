@@ -9,7 +9,7 @@ DESTDIR     ?=
 PREFIX      ?= /usr/local
 MESON_TEST   = $(MESON) test --print-errorlogs --num-processes 2
 
-.PHONY: all check check-quick demo install deps clean fuzz bench
+.PHONY: all check check-quick check-fuzz demo install deps clean fuzz bench
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -57,6 +57,11 @@ demo: all
 # libFuzzer targets (clang, ASan+UBSan) in build-fuzz/; FUZZ_TIME seconds each.
 fuzz:
 	build-aux/fuzz.sh
+
+# The same targets built (clang, warnings fatal) and their seed corpora
+# replayed once through them: .ci/run's step after `make check`.
+check-fuzz:
+	build-aux/fuzz.sh --replay
 
 # Benchmarks: tables with the machine, the sizes and the ratios (doc/PERFORMANCE.md).
 # libvirt's baseline is the comparison point: installed when we can (root).

@@ -10,22 +10,35 @@
 # what earlier runs found (build-fuzz/corpus/<target>, kept between runs).
 # A finding is written to build-fuzz/findings/ and makes the run fail;
 # minimise it, add it to the seed corpus as a regression and fix the bug.
+#
+# `fuzz.sh --replay` (`make check-fuzz`, run by .ci/run) fuzzes nothing: it
+# builds the same binaries, warnings fatal, and replays each seed corpus
+# once through them (the suite libfuzzer of tests/fuzz/meson.build), so a
+# clang warning or a crash fails it.
 set -u
 cd "$(dirname "$0")/.."
 build=${BUILD_FUZZ:-build-fuzz}
+replay=false
+[ "${1:-}" = --replay ] && replay=true
 time_per=${FUZZ_TIME:-60}
 runs=${FUZZ_RUNS:--1}
 all="create_partition_x86_64 create_partition_nonx86 partition_ioctl spec json hex"
 targets=${FUZZ_TARGETS:-$all}
 
 if ! command -v clang >/dev/null 2>&1; then
-	build-aux/install-deps.sh clang libclang-rt-14-dev || exit 1
+	build-aux/install-deps.sh --fuzz || exit 1
 fi
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzzing=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all \
 		-Dbuildtype=debugoptimized >"$build.setup.log" 2>&1 ||
 		{ cat "$build.setup.log"; exit 1; }
+fi
+if $replay; then
+	rm -f "$build"/meson-logs/testlog*.json
+	ninja -C "$build" fuzz-targets || exit 1
+	exec meson test -C "$build" --no-rebuild --suite libfuzzer --print-errorlogs \
+		--num-processes 2
 fi
 set --
 for t in $targets; do set -- "$@" "tests/fuzz/fuzz_$t"; done

@@ -1,10 +1,21 @@
 #!/bin/sh
 # Make sure the Debian packages mshvcpu builds and tests with are present.
 # As root, install what is missing; otherwise print the exact command.
-# Usage: install-deps.sh [extra-package ...]
+# Usage: install-deps.sh [--fuzz] [extra-package ...]
+#   --fuzz  also what the libFuzzer build needs (clang and its sanitizer and
+#           fuzzer runtimes; clang only recommends the latter)
 set -eu
 
-pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libcmocka-dev valgrind python3 bash-completion strace $*"
+fuzz_pkgs="clang libclang-rt-dev"
+extra=""
+for a in "$@"; do
+	case "$a" in
+	--fuzz) extra="$extra $fuzz_pkgs" ;;
+	*) extra="$extra $a" ;;
+	esac
+done
+
+pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libcmocka-dev valgrind python3 bash-completion strace$extra"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "install-deps: not a Debian system; need: $pkgs" >&2

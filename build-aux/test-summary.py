@@ -32,6 +32,6 @@ if skipped:
 if status and not failed:
     # The build or a test runner failed before reporting a failed test.
     failed = 1
-    notes.append("make check failed outside the test results")
+    notes.append("a build or a test runner failed outside the test results")
 extra = f" ({'; '.join(notes)})" if notes else ""
 print(f"{passed} passed, {failed} failed{extra}")

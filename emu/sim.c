@@ -143,6 +143,12 @@ int sim_resolve_host(const char *spec, struct mshvcpu_host *host, bool *native_c
 	return 0;
 }
 
+/*
+ * Every failure here is reported through @err as the library reports its
+ * own (mshvcpu_error_set(): the caller's text escaped, cut between
+ * characters, no stale source or position); sim_resolve_host() fills it
+ * through the library.
+ */
 int sim_create(const struct sim_config *config, struct sim **out,
 	       struct mshvcpu_error *err)
 {
@@ -155,40 +161,39 @@ int sim_create(const struct sim_config *config, struct sim **out,
 	*out = NULL;
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
-		return -ENOMEM;
+		return mshvcpu_error_set(err, -ENOMEM, "the emulated machine: %s",
+					 strerror(ENOMEM));
 	ret = sim_resolve_host(config->host, &sim->host, &native, err);
 	if (ret)
 		goto fail;
 	sim_host_config(&sim->host, native, &hv_config);
 	ret = hv_create(&hv_config, &sim->hv);
 	if (ret) {
-		if (err)
-			snprintf(err->message, sizeof(err->message),
-				 "the hypervisor model rejected host %s: %s",
-				 sim->host.name, strerror(-ret));
+		mshvcpu_error_set(err, ret, "the hypervisor model rejected host %s: %s",
+				  sim->host.name, strerror(-ret));
 		goto fail;
 	}
 	if (config->trace_path) {
 		ret = hv_trace_start(sim->hv, config->trace_path);
 		if (ret) {
-			if (err)
-				snprintf(err->message, sizeof(err->message),
-					 "%s: %s", config->trace_path, strerror(-ret));
+			mshvcpu_error_set(err, ret, "%s: %s", config->trace_path,
+					  strerror(-ret));
 			goto fail;
 		}
 	}
 	kconfig = (struct kshim_config){ .hv = sim->hv, .abi = config->abi };
 	ret = kshim_create(&kconfig, &sim->kshim);
-	if (ret)
+	if (ret) {
+		mshvcpu_error_set(err, ret, "the emulated kernel (level %d): %s",
+				  (int)config->abi, strerror(-ret));
 		goto fail;
+	}
 	sim->ops = (struct mshvcpu_device_ops){
 		.open = sim_open, .ioctl = sim_ioctl, .close = sim_close, .ctx = sim,
 	};
 	*out = sim;
 	return 0;
 fail:
-	if (err)
-		err->code = ret;
 	sim_destroy(sim);
 	return ret;
 }

@@ -40,8 +40,10 @@ extern "C" {
 
 #if defined(__GNUC__)
 #define MSHVCPU_API __attribute__((visibility("default")))
+#define MSHVCPU_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
 #else
 #define MSHVCPU_API
+#define MSHVCPU_PRINTF(fmt, first)
 #endif
 
 /* The library's version, as MSHVCPU_VERSION_NUMBER() encodes it. */
@@ -63,6 +65,17 @@ struct mshvcpu_error {
 	unsigned int line;	/* 1-based; 0 if not applicable */
 	unsigned int column;	/* 1-based; 0 if not applicable */
 };
+
+/*
+ * Fills @err (when not NULL) the way the library fills it: @code (a
+ * negative errno), a message printed from @fmt and made one safe line as
+ * mshvcpu_text_escape() makes text (control characters escaped, a message
+ * too long for the field cut between characters, ending in "..."), no
+ * source and no position. Returns @code. For programs and layers on top of
+ * the library that report their own failures through the same struct.
+ */
+MSHVCPU_API int mshvcpu_error_set(struct mshvcpu_error *err, int code, const char *fmt, ...)
+	MSHVCPU_PRINTF(3, 4);
 
 /*
  * Text from outside

@@ -99,11 +99,17 @@ size_t mshvcpu_scan_runs_on(const struct mshvcpu_featureset *profile,
 
 	/*
 	 * No branch per host: the index is always stored and the count moves
-	 * on a match, so the loop streams through the array.
+	 * on a match, so the loop streams through the array. Both tests are
+	 * always computed and folded into one word with a bitwise OR (a
+	 * logical || would branch on the first); the host matches when the
+	 * word is zero: nothing lacking, no vendor clash.
 	 */
 	for (i = 0; i < n; i++) {
+		uint64_t refusal = lacking(profile, &hosts[i]) |
+				   (uint64_t)vendors_clash(pv, hosts[i].vendor);
+
 		out[found] = i;
-		found += !lacking(profile, &hosts[i]) & !vendors_clash(pv, hosts[i].vendor);
+		found += refusal == 0;
 	}
 	return found;
 }

@@ -36,6 +36,16 @@ int set_error(struct mshvcpu_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
+int mshvcpu_error_set(struct mshvcpu_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	code = vset(err, code, NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 int set_error_at(struct mshvcpu_error *err, int code, const char *source,
 		 unsigned int line, unsigned int column, const char *fmt, ...)
 {

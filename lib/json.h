@@ -27,16 +27,19 @@ struct json_doc {
  * refusing what json_doc_check_strings() refuses.
  */
 int json_doc_parse(const struct json_doc *doc, struct json_object **out,
-		   struct mshvcpu_error *err);
+		   struct mshvcpu_error *err)
+	MSHVCPU_INTERNAL(json_doc_parse);
 /* Line and column (1-based) of byte @offset of the document. */
 void json_doc_position(const struct json_doc *doc, size_t offset,
-		       unsigned int *line, unsigned int *column);
+		       unsigned int *line, unsigned int *column)
+	MSHVCPU_INTERNAL(json_doc_position);
 /*
  * json_scan.c: on text[0..@end) that json-c accepted, refuse (with the
  * position) control characters in strings, raw or escaped ("\u0000"
  * included), unpaired surrogate escapes, and keys repeated in an object.
  */
-int json_doc_check_strings(const struct json_doc *doc, size_t end, struct mshvcpu_error *err);
+int json_doc_check_strings(const struct json_doc *doc, size_t end, struct mshvcpu_error *err)
+	MSHVCPU_INTERNAL(json_doc_check_strings);
 
 /*
  * A semantic error about member @key (searched for as "key" in the text
@@ -44,43 +47,53 @@ int json_doc_check_strings(const struct json_doc *doc, size_t end, struct mshvcp
  */
 int json_doc_error(const struct json_doc *doc, struct mshvcpu_error *err,
 		   const char *after, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+	MSHVCPU_INTERNAL(json_doc_error) __attribute__((format(printf, 5, 6)));
 
 /*
  * A string for text from outside (@len bytes of a name, a detail, a spec): escaped as
  * mshvcpu_text_escape() does, so it never holds what the readers refuse,
  * and cut to @max bytes (0: no limit) between characters, marked "...".
  */
-struct json_object *json_new_text(const char *text, size_t len, size_t max);
+struct json_object *json_new_text(const char *text, size_t len, size_t max)
+	MSHVCPU_INTERNAL(json_new_text);
 
 /* "0x" followed by 1-16 hex digits. 0 or -EINVAL. */
-int json_parse_u64(const char *s, uint64_t *out);
+int json_parse_u64(const char *s, uint64_t *out)
+	MSHVCPU_INTERNAL(json_parse_u64);
 /* A new "0x..." string object. */
-struct json_object *json_new_u64(uint64_t v);
+struct json_object *json_new_u64(uint64_t v)
+	MSHVCPU_INTERNAL(json_new_u64);
 
 /* Check the "format" and "version" members of a document. */
 int json_check_format(const struct json_doc *doc, struct json_object *root,
-		      const char *format, int version, struct mshvcpu_error *err);
+		      const char *format, int version, struct mshvcpu_error *err)
+	MSHVCPU_INTERNAL(json_check_format);
 
 /* Read a words object into @set (vendor untouched). */
 int json_read_words(const struct json_doc *doc, struct json_object *words,
 		    const char *member, struct mshvcpu_featureset *set,
-		    struct mshvcpu_error *err);
-struct json_object *json_new_words(const struct mshvcpu_featureset *set);
+		    struct mshvcpu_error *err)
+	MSHVCPU_INTERNAL(json_read_words);
+struct json_object *json_new_words(const struct mshvcpu_featureset *set)
+	MSHVCPU_INTERNAL(json_new_words);
 /* {"bank0": ["sse3", ...], ...}: enabled features of @rev, by word. */
 struct json_object *json_new_feature_names(const struct mshvcpu_featureset *set,
-					   enum mshvcpu_revision rev);
+					   enum mshvcpu_revision rev)
+	MSHVCPU_INTERNAL(json_new_feature_names);
 /* Names per word equal what @set enables in @rev? */
 int json_check_feature_names(const struct json_doc *doc, struct json_object *names,
 			     const struct mshvcpu_featureset *set,
-			     enum mshvcpu_revision rev, struct mshvcpu_error *err);
+			     enum mshvcpu_revision rev, struct mshvcpu_error *err)
+	MSHVCPU_INTERNAL(json_check_feature_names);
 
 /* Serialize and hand ownership of the text to the caller. */
-int json_to_owned_string(struct json_object *obj, bool pretty, char **out);
+int json_to_owned_string(struct json_object *obj, bool pretty, char **out)
+	MSHVCPU_INTERNAL(json_to_owned_string);
 
 /* Optional string member; NULL if absent. -EINVAL (with error) if not a string. */
 int json_get_string(const struct json_doc *doc, struct json_object *obj,
-		    const char *key, const char **out, struct mshvcpu_error *err);
+		    const char *key, const char **out, struct mshvcpu_error *err)
+	MSHVCPU_INTERNAL(json_get_string);
 
 /*
  * Host records (host_record.c): the general path through json-c, and the
@@ -88,7 +101,8 @@ int json_get_string(const struct json_doc *doc, struct json_object *obj,
  * general path must decide). mshvcpu_host_from_json() tries them in turn.
  */
 int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
-		  struct mshvcpu_error *err);
+		  struct mshvcpu_error *err)
+	MSHVCPU_INTERNAL(host_from_doc);
 /*
  * The name and detail of a host read from a record, the same from both
  * paths: escaped (a name from a path may need it), a detail too long for
@@ -96,8 +110,10 @@ int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
  * refuses a name that long).
  */
 void host_record_set_text(struct mshvcpu_host *host, const char *name, size_t name_len,
-			  const char *detail, size_t detail_len);
+			  const char *detail, size_t detail_len)
+	MSHVCPU_INTERNAL(host_record_set_text);
 int host_from_json_fast(const char *text, size_t len, const char *source,
-			struct mshvcpu_host *host);
+			struct mshvcpu_host *host)
+	MSHVCPU_INTERNAL(host_from_json_fast);
 
 #endif

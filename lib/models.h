@@ -17,9 +17,12 @@ struct model {
 	uint64_t words[MSHVCPU_WORD_COUNT];
 };
 
-const struct model *model_at(size_t index);
+const struct model *model_at(size_t index)
+	MSHVCPU_INTERNAL(model_at);
 /* Case-insensitive; NULL if no model has that name. */
-const struct model *model_find(const char *name);
-int model_featureset(const struct model *m, struct mshvcpu_featureset *set);
+const struct model *model_find(const char *name)
+	MSHVCPU_INTERNAL(model_find);
+int model_featureset(const struct model *m, struct mshvcpu_featureset *set)
+	MSHVCPU_INTERNAL(model_featureset);
 
 #endif

@@ -15,10 +15,14 @@ struct mshvcpu_profile {
 	size_t nbase_violations;
 };
 
-struct mshvcpu_profile *profile_new(const char *spec, enum mshvcpu_revision rev);
-int profile_set_provenance(struct mshvcpu_profile *p, const char *provenance);
-int profile_add_change(struct mshvcpu_profile *p, const struct mshvcpu_change *c);
+struct mshvcpu_profile *profile_new(const char *spec, enum mshvcpu_revision rev)
+	MSHVCPU_INTERNAL(profile_new);
+int profile_set_provenance(struct mshvcpu_profile *p, const char *provenance)
+	MSHVCPU_INTERNAL(profile_set_provenance);
+int profile_add_change(struct mshvcpu_profile *p, const struct mshvcpu_change *c)
+	MSHVCPU_INTERNAL(profile_add_change);
 /* Record what deps_check says about the base set. */
-int profile_note_base_violations(struct mshvcpu_profile *p);
+int profile_note_base_violations(struct mshvcpu_profile *p)
+	MSHVCPU_INTERNAL(profile_note_base_violations);
 
 #endif

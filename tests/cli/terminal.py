@@ -89,6 +89,11 @@ def main():
     check('the answer is on stdout', answer.get('schema') == 'mshvcpu-baseline/1' and
           answer.get('hosts') == COUNT, repr(out[:200]))
 
+    # -q: no progress line, even on a terminal.
+    status, tty, quiet_out = run_on_pty([tool, 'baseline', '-q', '-j', '-'], 'stderr', stream, env)
+    check('no progress line with -q', status == 0 and tty == b'' and quiet_out == out,
+          repr(tty[:200]))
+
     # No progress when stderr is a pipe.
     proc = subprocess.run([tool, 'baseline', '-j', '-'], input=stream, capture_output=True,
                           env=env)

@@ -206,7 +206,7 @@ static int read_stream(struct cli *cli, const char *cmd, FILE *f, const char *na
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_host host;
 	unsigned int lineno = 0;
-	bool progress = isatty(STDERR_FILENO);
+	bool progress = isatty(STDERR_FILENO) && !cli->quiet;	/* a note: none with -q */
 	size_t len;
 	char *line;
 	int ret = 0, got;

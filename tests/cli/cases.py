@@ -81,6 +81,43 @@ for sub in ("features", "show", "decode", "encode", "host", "compare", "baseline
     case("main", f"help_{sub}", [sub, "--help"])
     case("main", f"bad_option_{sub}", [sub, "--no-such-option"], status=2)
 
+# help COMMAND is COMMAND --help; mistyped commands and options get "did you mean".
+case("main", "help_command", ["help"], golden_as="help")
+case("main", "help_command_show", ["help", "show"], golden_as="help_show")
+case("main", "help_command_help", ["help", "help"])
+case("main", "help_unknown", ["help", "shwo"], status=2)
+case("main", "help_two_commands", ["help", "show", "host"], status=2)
+case("main", "typo_command", ["comapre", "x86-64-v2", SKX], status=2)
+case("main", "typo_command_far", ["zzzzzz"], status=2)
+case("main", "typo_long_option", ["features", "--revison", "hv-2026"], status=2)
+case("main", "typo_global_option", ["--jsno", "features"], status=2)
+case("main", "ambiguous_long_option", ["create", "--no", "x86-64-v3"], status=2)
+case("main", "switch_given_a_value", ["features", "--json=yes"], status=2)
+case("main", "missing_argument", ["features", "--word"], status=2)
+
+# --- options: one table, so each letter means one thing everywhere -----------------
+# Letters that had to go point to the long name, which still works.
+case("options", "retired_vendor_letter", ["features", "-V", "amd"], status=2)
+case("options", "retired_policy_letter", ["encode", "-P", "migration-safe", "x86-64-v3"], status=2)
+case("options", "retired_format_letter", ["encode", "-f", "c", "x86-64-v3"], status=2)
+case("options", "retired_diff_letter", ["cpuid", "--host", ICX, "-d", "x86-64-v2"], status=2)
+case("options", "retired_source_letter", ["host", "-s", "cpuid"], status=2)
+case("options", "retired_from_letter", ["check-migration", "-f", "{fixtures}/guest-skx.json", SKX], status=2)
+case("options", "retired_to_letter", ["check-migration", "{fixtures}/guest-skx.json", "-t", SKX], status=2)
+case("options", "retired_pools_names_letter", ["pools", "-n", "1", SKX], status=2)
+case("options", "version_letter", ["-V"], golden=False,
+     checks=[lambda o, e, t: None if o.startswith("mshvcpu 0.") else "-V is not --version"])
+case("options", "pools_max_names", ["pools", "--max-names", "1", SKX, SKX, WHP_SKX])
+case("options", "pools_max_names_warned", ["pools", "--names", "1", SKX, SKX, WHP_SKX])
+# -q: no warnings or notes, errors still.
+case("options", "quiet_warnings", ["encode", "-q", "--host", SKX, f"{SKX},-mb_clear"])
+case("options", "quiet_before_command", ["-q", "encode", "--host", SKX, f"{SKX},-mb_clear"],
+     golden_as="quiet_warnings")
+case("options", "quiet_nothing_matches", ["features", "--quiet", "no-such-feature"], status=1)
+case("options", "quiet_renamed_option", ["pools", "-q", "--names", "1", SKX, SKX, WHP_SKX],
+     golden_as="pools_max_names")
+case("options", "quiet_keeps_errors", ["show", "-q", "x86-64-v3,+avx512fx"], status=2)
+
 # --- features ------------------------------------------------------------------
 case("features", "features_avx512", ["features", "avx512"])
 case("features", "features_xsave_linux619", ["features", "--word", "xsave", "--revision", "linux-6.19"])
@@ -91,6 +128,14 @@ case("features", "features_models", ["features", "--models"])
 case("features", "features_models_json", ["-j", "features", "--models"],
      checks=[json_has(("schema", "mshvcpu-models/1"), ("models.0.name", None))])
 case("features", "features_names_bank2", ["features", "--names", "--word", "bank2"])
+# -n honours -j: one JSON list of names.
+case("features", "features_names_json", ["features", "-j", "-n", "--word", "bank2"],
+     checks=[json_has(("schema", "mshvcpu-feature-names/1"), ("names.0", "fred"),
+                      ("names.11", "arch_perfmon_extended_leaf"))])
+case("features", "features_model_names_json", ["features", "--models", "--names", "-j"],
+     checks=[json_has(("schema", "mshvcpu-model-names/1"), ("names.0", "x86-64-v1"))])
+case("features", "features_names_json_nothing", ["-j", "features", "-n", "no-such-feature"], status=1,
+     checks=[json_has(("schema", "mshvcpu-feature-names/1"), ("names", []))])
 case("features", "features_json", ["features", "-j", "avx2"],
      checks=[json_has(("schema", "mshvcpu-features/1"), ("features.0.name", "avx2"))])
 case("features", "features_nothing", ["features", "no-such-feature"], status=1)
@@ -184,7 +229,21 @@ case("migration", "migration_baseline_guest", ["check-migration", "--from", "{fi
 case("migration", "migration_json", ["-j", "check-migration", "--from", "{fixtures}/guest-skx.json", "--to", ICX], status=1,
      checks=[json_has(("schema", "mshvcpu-check-migration/1"))])
 case("migration", "migration_missing_to", ["check-migration", "--from", "{fixtures}/guest-skx.json"], status=2)
-case("migration", "migration_not_a_record", ["check-migration", "--from", "{fixtures}/hosts/skx.json", "--to", SKX], status=3)
+case("migration", "migration_not_a_record", ["check-migration", "--from", "{fixtures}/hosts/skx.json", "--to", SKX], status=2)
+# PARTITION HOST, as compare takes A B; --from/--to still work, and mix.
+case("migration", "migration_positional", ["check-migration", "{fixtures}/guest-skx.json", SKX],
+     golden_as="migration_to_same")
+case("migration", "migration_positional_to", ["check-migration", "--to", SKX, "{fixtures}/guest-skx.json"],
+     golden_as="migration_to_same")
+case("migration", "migration_positional_no", ["check-migration", "{fixtures}/guest-skx.json", ICX], status=1,
+     golden_as="migration_to_icx")
+case("migration", "migration_too_many", ["check-migration", "{fixtures}/guest-skx.json", SKX, ICX], status=2)
+case("migration", "migration_one_positional", ["check-migration", "{fixtures}/guest-skx.json"], status=2)
+# A host record, a profile or a model as the source: compare is the question.
+case("migration", "migration_host_record_source", ["check-migration", "{fixtures}/hosts/skx.json", ICX], status=2)
+case("migration", "migration_profile_source", ["check-migration", "{fixtures}/icx-no-avx512.json", ICX], status=2)
+case("migration", "migration_model_source", ["check-migration", SKX, ICX], status=2)
+case("migration", "migration_missing_source", ["check-migration", "{tmp}/none.json", ICX], status=3)
 
 # --- create ----------------------------------------------------------------------
 for level in ("nested-smt", "cpu-features"):

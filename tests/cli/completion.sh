@@ -74,6 +74,11 @@ expect "recorded host as a spec base" mshv-skylake-sp show mshv-sky
 expect "feature after ,+" "x86-64-v3,+avx512_vnni" show "x86-64-v3,+avx512_vn"
 expect "feature after ,-" "host,-avx2" show "host,-avx"
 expect "feature after a second modifier" "host,-avx2,+aes" show "host,-avx2,+ae"
+expect "help is a command" help hel
+expect "a command after help" check-migration help check
+expect "the quiet option" --quiet features --qu
+expect "pools' --max-names" --max-names pools --max-n
+expect_none "no --names in pools" --names pools --nam
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

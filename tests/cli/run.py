@@ -45,7 +45,12 @@ def normalize(text, ctx):
 
 
 def run_case(case, args, tmp):
-    ctx = {"tmp": tmp, "fixtures": FIXTURES,
+    # Text wraps at 80 columns, so a path's length must not depend on where
+    # the checkout is: the fixtures are reached through a link in the case's
+    # directory (the working directory), and that directory's name has a
+    # fixed length (main()).
+    os.symlink(FIXTURES, os.path.join(tmp, "cli-fixtures"))
+    ctx = {"tmp": tmp, "fixtures": "./cli-fixtures",
            "src": os.environ.get("MSHVCPU_SOURCE_ROOT", os.path.dirname(os.path.dirname(HERE))),
            "build": os.path.dirname(os.path.abspath(args.mshvcpu))}
     for name, content in case.files.items():
@@ -56,6 +61,8 @@ def run_case(case, args, tmp):
     env = dict(os.environ)
     env["NO_COLOR"] = "1"
     env["LC_ALL"] = "C"
+    # Text is fitted to 80 columns when not on a terminal, unless COLUMNS says otherwise.
+    env.pop("COLUMNS", None)
     for k, v in case.env.items():
         env[k] = expand(v, ctx)
     argv = [args.mshvcpu] + [expand(a, ctx) for a in case.args]
@@ -134,7 +141,8 @@ def main():
     print(f"1..{len(selected)}")
     failed = 0
     for i, case in enumerate(selected, 1):
-        with tempfile.TemporaryDirectory(prefix="mshvcpu-cli-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="mshvcpu-cli-",
+                                         dir="/tmp" if os.path.isdir("/tmp") else None) as tmp:
             try:
                 problems = run_case(case, args, os.path.realpath(tmp))
             except subprocess.TimeoutExpired:

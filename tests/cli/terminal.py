@@ -8,10 +8,13 @@
   terminal.py --mshvcpu BUILD/mshvcpu
 """
 import argparse
+import fcntl
 import json
 import os
+import struct
 import subprocess
 import sys
+import termios
 import threading
 
 RECORD = ('{"format":"mshvcpu-host","version":1,"name":"node%07d",'
@@ -20,10 +23,13 @@ RECORD = ('{"format":"mshvcpu-host","version":1,"name":"node%07d",'
 COUNT = 250000
 
 
-def run_on_pty(argv, pty_stream, stdin_data=None, env=None):
-    """Run argv with stdout or stderr ('stdout'/'stderr') on a pseudo-terminal.
-    Returns (exit status, bytes on the pty, bytes on the other stream)."""
+def run_on_pty(argv, pty_stream, stdin_data=None, env=None, cols=None):
+    """Run argv with stdout or stderr ('stdout'/'stderr') on a pseudo-terminal
+    (of @cols columns if given). Returns (exit status, bytes on the pty,
+    bytes on the other stream)."""
     master, slave = os.openpty()
+    if cols:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
     other = subprocess.PIPE
     kwargs = {pty_stream: slave}
     kwargs['stdout' if pty_stream == 'stderr' else 'stderr'] = other
@@ -82,6 +88,11 @@ def main():
         answer = {}
     check('the answer is on stdout', answer.get('schema') == 'mshvcpu-baseline/1' and
           answer.get('hosts') == COUNT, repr(out[:200]))
+
+    # -q: no progress line, even on a terminal.
+    status, tty, quiet_out = run_on_pty([tool, 'baseline', '-q', '-j', '-'], 'stderr', stream, env)
+    check('no progress line with -q', status == 0 and tty == b'' and quiet_out == out,
+          repr(tty[:200]))
 
     # No progress when stderr is a pipe.
     proc = subprocess.run([tool, 'baseline', '-j', '-'], input=stream, capture_output=True,

@@ -7,55 +7,14 @@
 
 #include "cli.h"
 
-static const char help[] =
-"Usage: mshvcpu baseline [OPTIONS] HOST...\n"
-"The features every host offers: the CPU a guest can have and still move\n"
-"between all of them. Refuses hosts of different vendors.\n"
-"\n"
-"HOST is a host record file, a .jsonl file (JSON Lines: one record per\n"
-"line), a directory of .json/.jsonl files (at least one record), a model,\n"
-"literal words, a spec, or - for JSON Lines on stdin (also read when no HOST\n"
-"is given and stdin is not a terminal). Streams are read one record at a\n"
-"time: memory does not grow with their length.\n"
-"\n"
-"  -o, --output FILE    write the baseline as a profile (JSON, usable as @FILE);\n"
-"                       - writes it to stdout instead of the report\n"
-"  -r, --revision REV   names from REV (default hv-2026)\n"
-"  -j, --json / -p, --pretty   JSON output\n"
-"\n"
-"Exit status: 0 with a baseline, 1 when the hosts have none (mixed vendors).\n"
-"\n"
-"Examples:\n"
-"  mshvcpu baseline mshv-skylake-sp mshv-icelake-sp-azure\n"
-"  mshvcpu baseline records/ -o cluster.json && mshvcpu create @cluster.json\n"
-"  cat hosts.jsonl | mshvcpu baseline -j\n";
-
-static int add_host(void *ctx, const struct mshvcpu_host *host, const char *source,
-		    unsigned int line, struct mshvcpu_error *err)
+/* The library says what is wrong; the reader says where (cli_fail_lib_at()). */
+static int add_host(void *ctx, const struct mshvcpu_host *host, struct mshvcpu_error *err)
 {
-	int ret = mshvcpu_baseline_add(ctx, host, err);
-
-	/* Say where the offending record was. */
-	if (ret && err && line) {
-		char where[300];
-
-		snprintf(where, sizeof(where), "%s:%u: ", source, line);
-		if (strlen(where) + strlen(err->message) < sizeof(err->message)) {
-			memmove(err->message + strlen(where), err->message, strlen(err->message) + 1);
-			memcpy(err->message, where, strlen(where));
-		}
-	}
-	return ret;
+	return mshvcpu_baseline_add(ctx, host, err);
 }
 
-int cmd_baseline(struct cli *cli, int argc, char **argv)
+static int cmd_baseline(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "output", required_argument, NULL, 'o' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ 0 },
-	};
 	enum mshvcpu_revision rev = MSHVCPU_REV_DEFAULT;
 	struct mshvcpu_baseline b;
 	struct host_sink sink = { .host = add_host, .ctx = &b };
@@ -64,25 +23,18 @@ int cmd_baseline(struct cli *cli, int argc, char **argv)
 	size_t count;
 	int opt, ret;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "o:r:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
+	while ((opt = cli_getopt(cli, &command_baseline, argc, argv)) != CLI_END) {
 		switch (opt) {
-		case 'o':
+		case OPT_OUTPUT:
 			output = optarg;
 			break;
-		case 'r':
+		case OPT_REVISION:
 			ret = parse_revision(cli, "baseline", optarg, &rev);
 			if (ret)
 				return ret;
 			break;
 		default:
-			return cli_bad_option(cli, "baseline", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	if (output) {
@@ -143,3 +95,32 @@ int cmd_baseline(struct cli *cli, int argc, char **argv)
 		cli_kv(cli, 9, "profile", "%s", output);
 	return EXIT_YES;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_OUTPUT, "write the baseline as a profile (JSON, usable as @FILE); - writes it "
+		      "to stdout instead of the report" },
+	{ OPT_REVISION, "names from REV (default hv-2026)" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_baseline = {
+	.name = "baseline",
+	.run = cmd_baseline,
+	.summary = "the common features of many hosts",
+	.usage = "[OPTIONS] HOST...",
+	.about = "The features every host offers: the CPU a guest can have and still move "
+		 "between all of them. Refuses hosts of different vendors.\n"
+		 "HOST is a host record file, a .jsonl file (JSON Lines: one record per line), a "
+		 "directory of .json/.jsonl files (at least one record), a model, literal words, "
+		 "a spec, or - for JSON Lines on stdin (also read when no HOST is given and stdin "
+		 "is not a terminal). Streams are read one record at a time: memory does not "
+		 "grow with their length.",
+	.opts = options,
+	.after = "Exit status: 0 with a baseline, 1 when the hosts have none (mixed vendors).",
+	.examples = (const char *const[]){
+		"mshvcpu baseline mshv-skylake-sp mshv-icelake-sp-azure",
+		"mshvcpu baseline records/ -o cluster.json && mshvcpu create @cluster.json",
+		"cat hosts.jsonl | mshvcpu baseline -j",
+		NULL,
+	},
+};

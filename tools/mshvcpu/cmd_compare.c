@@ -5,24 +5,6 @@
 
 #include "cli.h"
 
-static const char help[] =
-"Usage: mshvcpu compare [OPTIONS] A B\n"
-"Compare two feature sets: identical, subset (A offers less: A runs where B\n"
-"is offered), superset, or incompatible, with the features on each side.\n"
-"A and B are host records, profile or partition-record files (a partition\n"
-"record compares by its effective features), models, literal words, or specs.\n"
-"\n"
-"  -r, --revision REV   names from REV (default hv-2026)\n"
-"  -j, --json / -p, --pretty   JSON output\n"
-"\n"
-"Exit status: 0 when A is identical to or a subset of B and nothing A has\n"
-"is unknown in B; 1 otherwise.\n"
-"\n"
-"Examples:\n"
-"  mshvcpu compare mshv-skylake-sp mshv-icelake-sp-azure\n"
-"  mshvcpu compare x86-64-v3 node17.json\n"
-"  mshvcpu compare guest-record.json whp-epyc-milan-azure\n";
-
 static void side(struct cli *cli, const char *label, const struct mshvcpu_featureset *set,
 		 enum mshvcpu_revision rev)
 {
@@ -34,34 +16,20 @@ static void side(struct cli *cli, const char *label, const struct mshvcpu_featur
 	cli_print_features(cli, set, rev, MSHVCPU_ENABLED, "  ");
 }
 
-int cmd_compare(struct cli *cli, int argc, char **argv)
+static int cmd_compare(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "revision", required_argument, NULL, 'r' },
-		{ 0 },
-	};
 	enum mshvcpu_revision rev = MSHVCPU_REV_DEFAULT;
 	struct mshvcpu_comparison c;
 	struct mshvcpu_host a, b;
 	bool runs;
 	int opt, ret;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "r:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
-		if (opt == 'r') {
-			ret = parse_revision(cli, "compare", optarg, &rev);
-			if (ret)
-				return ret;
-			continue;
-		}
-		return cli_bad_option(cli, "compare", argc, argv);
+	while ((opt = cli_getopt(cli, &command_compare, argc, argv)) != CLI_END) {
+		if (opt != OPT_REVISION)
+			return cli_stop(opt);
+		ret = parse_revision(cli, "compare", optarg, &rev);
+		if (ret)
+			return ret;
 	}
 	if (argc - optind != 2)
 		return cli_usage(cli, "compare", "expected two arguments, A and B");
@@ -105,3 +73,28 @@ int cmd_compare(struct cli *cli, int argc, char **argv)
 	cli_kv(cli, 12, "verdict", "A %s where B is offered", runs ? "runs" : "cannot run");
 	return runs ? EXIT_YES : EXIT_NO;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_REVISION, "names from REV (default hv-2026)" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_compare = {
+	.name = "compare",
+	.run = cmd_compare,
+	.summary = "can A run where B is offered?",
+	.usage = "[OPTIONS] A B",
+	.about = "Compare two feature sets: identical, subset (A offers less: A runs where B is "
+		 "offered), superset, or incompatible, with the features on each side. A and B "
+		 "are host records, profile or partition-record files (a partition record "
+		 "compares by its effective features), models, literal words, or specs.",
+	.opts = options,
+	.after = "Exit status: 0 when A is identical to or a subset of B and nothing A has is "
+		 "unknown in B; 1 otherwise.",
+	.examples = (const char *const[]){
+		"mshvcpu compare mshv-skylake-sp mshv-icelake-sp-azure",
+		"mshvcpu compare x86-64-v3 node17.json",
+		"mshvcpu compare guest-record.json whp-epyc-milan-azure",
+		NULL,
+	},
+};

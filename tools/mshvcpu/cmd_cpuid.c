@@ -14,27 +14,6 @@
 
 #include "model.h"
 
-static const char help[] =
-"Usage: mshvcpu cpuid [OPTIONS] SPEC [LEAF[.SUBLEAF]...]\n"
-"The CPUID a guest with this profile would see on this host (or on\n"
-"--host): the partition is created on the hypervisor model, and its first\n"
-"VP's CPUID is read back with HvCallGetVpCpuidValues. Without LEAF, the\n"
-"leaves the feature banks touch are shown (0, 1, 6, 7.0-7.2, 0xd.0-0xd.1,\n"
-"0x80000000-0x80000008, 0x80000021).\n"
-"\n"
-"  -d, --diff           only registers that differ from the host, naming the\n"
-"                       features behind every bit the guest loses\n"
-"  -P, --policy POLICY  forward-compatible (default) or migration-safe\n"
-"  -r, --revision REV   the header revision whose names are known\n"
-"  -F, --flags FLAGS    lapic,x2apic,gpa-super-pages,nested,smt\n"
-MODEL_HELP
-"  -j, --json / -p, --pretty   JSON output\n"
-"\n"
-"Examples:\n"
-"  mshvcpu cpuid x86-64-v3 7.0\n"
-"  mshvcpu cpuid --diff host,-avx512\n"
-"  mshvcpu cpuid --host mshv-icelake-sp-azure x86-64-v2 0x1 0xd.1\n";
-
 struct leaf {
 	uint32_t leaf, subleaf;
 };
@@ -122,17 +101,8 @@ static void bit_features(enum mshvcpu_vendor vendor, const struct leaf *l, unsig
 		snprintf(buf, len, "(no bank bit)");
 }
 
-int cmd_cpuid(struct cli *cli, int argc, char **argv)
+static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		MODEL_LONG_OPTIONS,
-		{ "diff", no_argument, NULL, 'd' },
-		{ "policy", required_argument, NULL, 'P' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ "flags", required_argument, NULL, 'F' },
-		{ 0 },
-	};
 	static const char *const regs[] = { "eax", "ebx", "ecx", "edx" };
 	MSHVCPU_OPTS(mshvcpu_create_opts, opts);
 	MSHVCPU_OPTS(mshvcpu_profile_opts, popts);
@@ -149,37 +119,31 @@ int cmd_cpuid(struct cli *cli, int argc, char **argv)
 	size_t nleaves = 0, i;
 	int opt, ret, pfd = -1, vfd = -1;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "dP:r:F:H:k:T:", longopts,
-				  NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt) || model_option(&model, opt, optarg))
+	while ((opt = cli_getopt(cli, &command_cpuid, argc, argv)) != CLI_END) {
+		if (model_option(&model, opt, optarg))
 			continue;
 		switch (opt) {
-		case 'd':
+		case OPT_DIFF:
 			diff = true;
 			break;
-		case 'P':
+		case OPT_POLICY:
 			ret = parse_policy(cli, "cpuid", optarg, &opts.policy);
 			if (ret)
 				return ret;
 			break;
-		case 'r':
+		case OPT_REVISION:
 			ret = parse_revision(cli, "cpuid", optarg, &popts.revision);
 			if (ret)
 				return ret;
 			opts.revision = popts.revision;
 			break;
-		case 'F':
+		case OPT_FLAGS:
 			ret = parse_create_flags(cli, "cpuid", optarg, &opts.flags);
 			if (ret)
 				return ret;
 			break;
 		default:
-			return cli_bad_option(cli, "cpuid", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	if (optind >= argc)
@@ -223,7 +187,7 @@ int cmd_cpuid(struct cli *cli, int argc, char **argv)
 
 	arr = json_object_new_array();
 	if (!cli_json(cli))
-		printf("%-19s %-10s %-10s %-10s %-10s\n", "LEAF", "EAX", "EBX", "ECX", "EDX");
+		printf("%-19s %-10s %-10s %-10s %s\n", "LEAF", "EAX", "EBX", "ECX", "EDX");
 	for (i = 0; i < nleaves; i++) {
 		struct hv_cpuid_leaf host_leaf = { 0 };
 		uint32_t guest[4] = { out[i].eax, out[i].ebx, out[i].ecx, out[i].edx };
@@ -263,14 +227,15 @@ int cmd_cpuid(struct cli *cli, int argc, char **argv)
 			unsigned int bit;
 
 			for (bit = 0; bit < 32; bit++) {
-				char names[160];
+				char names[160], line[200];
 
 				if (!((lost | gained) & (1u << bit)))
 					continue;
 				bit_features(rec.effective.vendor, &leaves[i], r, bit, names,
 					     sizeof(names));
-				printf("    %s[%u] %s %s\n", regs[r], bit,
-				       (lost & (1u << bit)) ? "cleared:" : "set:", names);
+				snprintf(line, sizeof(line), "    %s[%u] %s %s", regs[r], bit,
+					 (lost & (1u << bit)) ? "cleared:" : "set:", names);
+				cli_wrap(stdout, 0, 6, line);
 			}
 		}
 	}
@@ -296,3 +261,32 @@ out:
 	sim_destroy(sim);
 	return ret;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_DIFF, "only registers that differ from the host, naming the features behind "
+		    "every bit the guest loses" },
+	{ OPT_POLICY, NULL },
+	{ OPT_REVISION, "the header revision whose names are known" },
+	{ OPT_FLAGS, NULL },
+	MODEL_OPTIONS,
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_cpuid = {
+	.name = "cpuid",
+	.run = cmd_cpuid,
+	.summary = "the CPUID a guest with a profile would see",
+	.usage = "[OPTIONS] SPEC [LEAF[.SUBLEAF]...]",
+	.about = "The CPUID a guest with this profile would see on this host (or on --host): the "
+		 "partition is created on the hypervisor model, and its first VP's CPUID is read "
+		 "back with HvCallGetVpCpuidValues. Without LEAF, the leaves the feature banks "
+		 "touch are shown (0, 1, 6, 7.0-7.2, 0xd.0-0xd.1, 0x80000000-0x80000008, "
+		 "0x80000021).",
+	.opts = options,
+	.examples = (const char *const[]){
+		"mshvcpu cpuid x86-64-v3 7.0",
+		"mshvcpu cpuid --diff host,-avx512",
+		"mshvcpu cpuid --host mshv-icelake-sp-azure x86-64-v2 0x1 0xd.1",
+		NULL,
+	},
+};

@@ -8,49 +8,8 @@
 
 #include "model.h"
 
-static const char help[] =
-"Usage: mshvcpu create [OPTIONS] SPEC\n"
-"Create a partition for a profile on /dev/mshv - the real device, the\n"
-"emulated one under `mshvcpu emu`, or the in-process model with\n"
-"--in-process - set bank 2 as an early property when the profile constrains\n"
-"it, initialize it, and print its record: what was asked, the masks sent,\n"
-"what the partition got, and every requested feature the host dropped.\n"
-"The partition is deleted when the command exits; the record remains.\n"
-"\n"
-"  -P, --policy POLICY  forward-compatible (default) or migration-safe\n"
-"  -r, --revision REV   the header revision whose names are known (default hv-2026)\n"
-"  -F, --flags FLAGS    lapic,x2apic,gpa-super-pages,nested,smt (nested also\n"
-"                       enables bank 1's nested_virt)\n"
-"      --allow-v1       on a kernel before 6.19, accept the v1 struct (every\n"
-"                       feature the host offers) instead of failing\n"
-"      --no-initialize  stop before MSHV_INITIALIZE_PARTITION\n"
-"  -D, --device PATH    the mshv device (default /dev/mshv)\n"
-"  -o, --output FILE    write the partition record (JSON) to FILE, atomically;\n"
-"                       - writes it to stdout instead of the report\n"
-"      --in-process     use the hypervisor model in this process, with:\n"
-MODEL_HELP
-"  -j, --json / -p, --pretty   print the partition record as JSON\n"
-"\n"
-"Examples:\n"
-"  mshvcpu create --flags lapic,x2apic x86-64-v3\n"
-"  mshvcpu emu --host mshv-icelake-sp-azure -- mshvcpu create -o guest.json @cluster.json\n"
-"  mshvcpu create --in-process --kernel v1-only --allow-v1 all\n";
-
-int cmd_create(struct cli *cli, int argc, char **argv)
+static int cmd_create(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		MODEL_LONG_OPTIONS,
-		{ "policy", required_argument, NULL, 'P' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ "flags", required_argument, NULL, 'F' },
-		{ "allow-v1", no_argument, NULL, 0x201 },
-		{ "no-initialize", no_argument, NULL, 0x202 },
-		{ "device", required_argument, NULL, 'D' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "in-process", no_argument, NULL, 0x203 },
-		{ 0 },
-	};
 	MSHVCPU_OPTS(mshvcpu_create_opts, opts);
 	MSHVCPU_OPTS(mshvcpu_profile_opts, popts);
 	struct mshvcpu_partition_record rec;
@@ -63,49 +22,43 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	char *json = NULL;
 	int opt, ret, fd;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "P:r:F:D:o:H:k:T:", longopts,
-				  NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt) || model_option(&model, opt, optarg))
+	while ((opt = cli_getopt(cli, &command_create, argc, argv)) != CLI_END) {
+		if (model_option(&model, opt, optarg))
 			continue;
 		switch (opt) {
-		case 'P':
+		case OPT_POLICY:
 			ret = parse_policy(cli, "create", optarg, &opts.policy);
 			if (ret)
 				return ret;
 			break;
-		case 'r':
+		case OPT_REVISION:
 			ret = parse_revision(cli, "create", optarg, &popts.revision);
 			if (ret)
 				return ret;
 			opts.revision = popts.revision;
 			break;
-		case 'F':
+		case OPT_FLAGS:
 			ret = parse_create_flags(cli, "create", optarg, &opts.flags);
 			if (ret)
 				return ret;
 			break;
-		case 0x201:
+		case OPT_ALLOW_V1:
 			opts.allow_v1_fallback = true;
 			break;
-		case 0x202:
+		case OPT_NO_INITIALIZE:
 			opts.no_initialize = true;
 			break;
-		case 'D':
+		case OPT_DEVICE:
 			opts.device = optarg;
 			break;
-		case 'o':
+		case OPT_OUTPUT:
 			output = optarg;
 			break;
-		case 0x203:
+		case OPT_IN_PROCESS:
 			in_process = true;
 			break;
 		default:
-			return cli_bad_option(cli, "create", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	if (optind != argc - 1)
@@ -172,3 +125,39 @@ out:
 	sim_destroy(sim);
 	return ret;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_POLICY, NULL },
+	{ OPT_REVISION, "the header revision whose names are known (default hv-2026)" },
+	{ OPT_FLAGS, "lapic,x2apic,gpa-super-pages,nested,smt (nested also enables bank 1's "
+		     "nested_virt)" },
+	{ OPT_ALLOW_V1, NULL },
+	{ OPT_NO_INITIALIZE, NULL },
+	{ OPT_DEVICE, NULL },
+	{ OPT_OUTPUT, "write the partition record (JSON) to FILE, atomically; - writes it to "
+		      "stdout instead of the report" },
+	{ OPT_IN_PROCESS, "use the hypervisor model in this process, with:" },
+	MODEL_OPTIONS,
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_create = {
+	.name = "create",
+	.run = cmd_create,
+	.summary = "create a partition for a profile on /dev/mshv",
+	.usage = "[OPTIONS] SPEC",
+	.about = "Create a partition for a profile on /dev/mshv - the real device, the emulated "
+		 "one under `mshvcpu emu`, or the in-process model with --in-process - set bank 2 "
+		 "as an early property when the profile constrains it, initialize it, and print "
+		 "its record: what was asked, the masks sent, what the partition got, and every "
+		 "requested feature the host dropped. The partition is deleted when the command "
+		 "exits; the record remains. With -j the record is printed as JSON.",
+	.opts = options,
+	.examples = (const char *const[]){
+		"mshvcpu create --flags lapic,x2apic x86-64-v3",
+		"mshvcpu emu --host mshv-icelake-sp-azure -- mshvcpu create -o guest.json "
+		"@cluster.json",
+		"mshvcpu create --in-process --kernel v1-only --allow-v1 all",
+		NULL,
+	},
+};

@@ -8,25 +8,6 @@
 
 #include "cli.h"
 
-static const char help[] =
-"Usage: mshvcpu decode [OPTIONS] WORDS\n"
-"Name the features set in hex words.\n"
-"\n"
-"WORDS is VENDOR:BANK0:BANK1:XSAVE[:BANK2] (as `mshvcpu host` prints it), or\n"
-"BANK0 BANK1 XSAVE [BANK2] as separate arguments, or one word with --word.\n"
-"\n"
-"  -d, --disabled       the words are disabled masks, as sent to the kernel\n"
-"                       (pt_cpu_fbanks, pt_disabled_xsave): 1 = disabled\n"
-"  -w, --word WORD      decode a single word of bank0, bank1, bank2 or xsave\n"
-"  -r, --revision REV   names from REV (default hv-2026); set bits REV does\n"
-"                       not name are listed as unknown, reserved bits as such\n"
-"  -j, --json / -p, --pretty   JSON output\n"
-"\n"
-"Examples:\n"
-"  mshvcpu decode intel:0x2e2a8bfffff7859f:0x000100ae000000f1:0x7fffdf\n"
-"  mshvcpu decode --revision linux-6.19 0x1005f9fffff7859f 0x8f10860063 0x3fff\n"
-"  mshvcpu decode --disabled --word xsave 0xfffffffffffffff8\n";
-
 struct decoded_word {
 	enum mshvcpu_word word;
 	uint64_t value;
@@ -83,25 +64,27 @@ static void decode_word(struct cli *cli, const struct decoded_word *dw,
 	if (n)
 		cli_print_wrapped(stdout, 2, names, n);
 	if (nu) {
-		printf("  %sunknown bits in %s:%s", cli_color(cli, C_YELLOW),
-		       mshvcpu_revision_name(rev), cli_color(cli, C_RESET));
-		for (i = 0; i < nu; i++)
-			printf(" %s", unknown_names[i]);
-		putchar('\n');
+		char line[64 * 4 + 64];
+		size_t used;
+
+		used = (size_t)snprintf(line, sizeof(line), "  %sunknown bits in %s:%s",
+					cli_color(cli, C_YELLOW), mshvcpu_revision_name(rev),
+					cli_color(cli, C_RESET));
+		for (i = 0; i < nu && used < sizeof(line); i++)
+			used += (size_t)snprintf(line + used, sizeof(line) - used, " %s",
+						 unknown_names[i]);
+		cli_wrap(stdout, 0, 4, line);
 	}
-	for (i = 0; i < nr; i++)
-		printf("  %sbit %s%s\n", cli_color(cli, C_DIM), reserved_buf[i], cli_color(cli, C_RESET));
+	for (i = 0; i < nr; i++) {
+		printf("  %sbit ", cli_color(cli, C_DIM));
+		cli_wrap(stdout, 6, 4, reserved_buf[i]);
+		/* The colour ends at the next line's start: nothing shows of it there. */
+		fputs(cli_color(cli, C_RESET), stdout);
+	}
 }
 
-int cmd_decode(struct cli *cli, int argc, char **argv)
+static int cmd_decode(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "disabled", no_argument, NULL, 'd' },
-		{ "word", required_argument, NULL, 'w' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ 0 },
-	};
 	static const enum mshvcpu_word positional[] = {
 		MSHVCPU_WORD_BANK0, MSHVCPU_WORD_BANK1, MSHVCPU_WORD_XSAVE, MSHVCPU_WORD_BANK2,
 	};
@@ -113,19 +96,12 @@ int cmd_decode(struct cli *cli, int argc, char **argv)
 	int single = -1, opt, ret, nargs;
 	size_t nwords = 0, i;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "dw:r:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
+	while ((opt = cli_getopt(cli, &command_decode, argc, argv)) != CLI_END) {
 		switch (opt) {
-		case 'd':
+		case OPT_DISABLED:
 			disabled = true;
 			break;
-		case 'w': {
+		case OPT_WORD: {
 			enum mshvcpu_word w;
 
 			if (mshvcpu_word_parse(optarg, &w))
@@ -134,13 +110,13 @@ int cmd_decode(struct cli *cli, int argc, char **argv)
 			single = (int)w;
 			break;
 		}
-		case 'r':
+		case OPT_REVISION:
 			ret = parse_revision(cli, "decode", optarg, &rev);
 			if (ret)
 				return ret;
 			break;
 		default:
-			return cli_bad_option(cli, "decode", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	nargs = argc - optind;
@@ -207,3 +183,29 @@ int cmd_decode(struct cli *cli, int argc, char **argv)
 	}
 	return EXIT_YES;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_DISABLED, "the words are disabled masks, as sent to the kernel (pt_cpu_fbanks, "
+			"pt_disabled_xsave): 1 = disabled" },
+	{ OPT_WORD, "decode a single word of bank0, bank1, bank2 or xsave" },
+	{ OPT_REVISION, "names from REV (default hv-2026); set bits REV does not name are "
+			"listed as unknown, reserved bits as such" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_decode = {
+	.name = "decode",
+	.run = cmd_decode,
+	.summary = "hex words to feature names (enabled or --disabled)",
+	.usage = "[OPTIONS] WORDS",
+	.about = "Name the features set in hex words.\n"
+		 "WORDS is VENDOR:BANK0:BANK1:XSAVE[:BANK2] (as `mshvcpu host` prints it), or "
+		 "BANK0 BANK1 XSAVE [BANK2] as separate arguments, or one word with --word.",
+	.opts = options,
+	.examples = (const char *const[]){
+		"mshvcpu decode intel:0x2e2a8bfffff7859f:0x000100ae000000f1:0x7fffdf",
+		"mshvcpu decode --revision linux-6.19 0x1005f9fffff7859f 0x8f10860063 0x3fff",
+		"mshvcpu decode --disabled --word xsave 0xfffffffffffffff8",
+		NULL,
+	},
+};

@@ -15,25 +15,6 @@
 #include "model.h"
 #include "supervisor.h"
 
-static const char help[] =
-"Usage: mshvcpu emu [OPTIONS] -- COMMAND [ARGS...]\n"
-"Run COMMAND with /dev/mshv emulated: opening it, and the partition and VP\n"
-"descriptors it hands out, reach the driver's side of /dev/mshv (compiled\n"
-"in userspace) and a model of the hypervisor behind it. Programs in any\n"
-"language work unmodified, static binaries and raw system calls included.\n"
-"Every process COMMAND starts shares the one emulated host, as on a real\n"
-"one; emulated descriptors are real descriptors (dup, fork, exec,\n"
-"close_range and SCM_RIGHTS behave as on Linux).\n"
-"\n"
-MODEL_HELP
-"\n"
-"The exit status is COMMAND's (128 + N if signal N ended it).\n"
-"\n"
-"Examples:\n"
-"  mshvcpu emu -- python3 examples/create_partition.py\n"
-"  mshvcpu emu --host mshv-icelake-sp-azure --trace trace.jsonl -- ./my-vmm\n"
-"  mshvcpu emu --kernel v1-only -- mshvcpu create x86-64-v3\n";
-
 /* A trace written to the device it traces could never be read back. */
 static bool is_dev_mshv(const char *path)
 {
@@ -47,29 +28,19 @@ static bool is_dev_mshv(const char *path)
 	return realpath(dir, real) && strcmp(real, "/dev") == 0;
 }
 
-int cmd_emu(struct cli *cli, int argc, char **argv)
+static int cmd_emu(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		MODEL_LONG_OPTIONS,
-		{ 0 },
-	};
 	struct model_opts model = { 0 };
 	struct mshvcpu_error err = { 0 };
-	struct emu_run_config config = { .sim.abi = KSHIM_ABI_DEFAULT, .notes = stderr };
+	struct emu_run_config config = { .sim.abi = KSHIM_ABI_DEFAULT };
 	int opt, ret;
 
-	opterr = 0;
-	/* "+": stop at COMMAND, whose options are its own. */
-	while ((opt = getopt_long(argc, argv, "+" CLI_COMMON_SHORT "H:k:T:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt) || model_option(&model, opt, optarg))
-			continue;
-		return cli_bad_option(cli, "emu", argc, argv);
-	}
+	/* Options stop at COMMAND, whose options are its own. */
+	while ((opt = cli_getopt(cli, &command_emu, argc, argv)) != CLI_END)
+		if (!model_option(&model, opt, optarg))
+			return cli_stop(opt);
+	/* One-time explanations (unsupported calls) are notes: none with -q. */
+	config.notes = cli->quiet ? NULL : stderr;
 	if (optind >= argc)
 		return cli_usage(cli, "emu", "expected -- COMMAND [ARGS...]");
 	if (model.kernel && kshim_abi_parse(model.kernel, &config.sim.abi))
@@ -91,3 +62,31 @@ int cmd_emu(struct cli *cli, int argc, char **argv)
 	}
 	return ret;
 }
+
+static const struct cli_use options[] = {
+	MODEL_OPTIONS,
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_emu = {
+	.name = "emu",
+	.run = cmd_emu,
+	.summary = "run a command with /dev/mshv emulated",
+	.usage = "[OPTIONS] -- COMMAND [ARGS...]",
+	.about = "Run COMMAND with /dev/mshv emulated: opening it, and the partition and VP "
+		 "descriptors it hands out, reach the driver's side of /dev/mshv (compiled in "
+		 "userspace) and a model of the hypervisor behind it. Programs in any language "
+		 "work unmodified, static binaries and raw system calls included. Every process "
+		 "COMMAND starts shares the one emulated host, as on a real one; emulated "
+		 "descriptors are real descriptors (dup, fork, exec, close_range and SCM_RIGHTS "
+		 "behave as on Linux).",
+	.opts = options,
+	.after = "The exit status is COMMAND's (128 + N if signal N ended it).",
+	.examples = (const char *const[]){
+		"mshvcpu emu -- python3 examples/create_partition.py",
+		"mshvcpu emu --host mshv-icelake-sp-azure --trace trace.jsonl -- ./my-vmm",
+		"mshvcpu emu --kernel v1-only -- mshvcpu create x86-64-v3",
+		NULL,
+	},
+	.stop_at_operand = true,
+};

@@ -10,25 +10,6 @@
 
 #include "cli.h"
 
-static const char help[] =
-"Usage: mshvcpu encode [OPTIONS] SPEC\n"
-"The disabled masks MSHV_CREATE_PARTITION needs for a profile (and the bank 2\n"
-"early property), as hex words, the 64-byte v2 struct, a C initializer or JSON.\n"
-"\n"
-"  -P, --policy POLICY  forward-compatible (default): bits the revision does\n"
-"                       not name stay enabled; migration-safe: they are disabled\n"
-"  -r, --revision REV   the header revision whose names you know (default hv-2026)\n"
-"  -f, --format FMT     words (default), struct, c, json\n"
-"  -F, --flags FLAGS    partition flags: lapic,x2apic,gpa-super-pages,nested,smt\n"
-"  -H, --host HOST      check against a host's offer (record, model or words):\n"
-"                       refusal rules seen on real hosts, prerequisites\n"
-"  -j, --json / -p, --pretty   the same as --format json\n"
-"\n"
-"Examples:\n"
-"  mshvcpu encode x86-64-v3\n"
-"  mshvcpu encode --policy migration-safe --format c mshv-skylake-sp\n"
-"  mshvcpu encode --format struct --flags lapic,x2apic host,-avx512\n";
-
 enum format { FMT_WORDS, FMT_STRUCT, FMT_C, FMT_JSON };
 
 static void struct_bytes(const struct mshv_create_partition_v2 *args, unsigned char *out)
@@ -47,30 +28,39 @@ static struct json_object *hex_bytes(const unsigned char *b, size_t n)
 }
 
 /* The spec inside a C comment: escaped, and no "*" "/" in it can end the comment. */
-static void put_in_comment(const char *spec)
+static void put_in_comment(FILE *f, const char *spec)
 {
 	char text[8192];
 	size_t i;
 
 	mshvcpu_text_escape(text, sizeof(text), spec, strlen(spec));
 	for (i = 0; text[i]; i++) {
-		putchar(text[i]);
+		fputc(text[i], f);
 		if (text[i] == '*' && text[i + 1] == '/')
-			putchar('\\');
+			fputc('\\', f);
 	}
 }
 
-int cmd_encode(struct cli *cli, int argc, char **argv)
+/* The command line that gives this initializer, as its comment, wrapped. */
+static void c_comment(enum mshvcpu_policy policy, enum mshvcpu_revision rev, const char *spec)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "policy", required_argument, NULL, 'P' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "flags", required_argument, NULL, 'F' },
-		{ "host", required_argument, NULL, 'H' },
-		{ 0 },
-	};
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return;
+	fprintf(f, "/* mshvcpu encode --policy %s --revision %s '", mshvcpu_policy_name(policy),
+		mshvcpu_revision_name(rev));
+	put_in_comment(f, spec);
+	fputs("'" CLI_GLUE "*/", f);
+	fclose(f);
+	cli_wrap(stdout, 0, 3, text);
+	free(text);
+}
+
+static int cmd_encode(struct cli *cli, int argc, char **argv)
+{
 	static const char *const formats[] = { "words", "struct", "c", "json" };
 	MSHVCPU_OPTS(mshvcpu_profile_opts, popts);
 	enum mshvcpu_policy policy = MSHVCPU_POLICY_FORWARD_COMPATIBLE;
@@ -89,26 +79,19 @@ int cmd_encode(struct cli *cli, int argc, char **argv)
 	size_t nviol, i;
 	int opt, ret;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "P:r:f:F:H:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
+	while ((opt = cli_getopt(cli, &command_encode, argc, argv)) != CLI_END) {
 		switch (opt) {
-		case 'P':
+		case OPT_POLICY:
 			ret = parse_policy(cli, "encode", optarg, &policy);
 			if (ret)
 				return ret;
 			break;
-		case 'r':
+		case OPT_REVISION:
 			ret = parse_revision(cli, "encode", optarg, &popts.revision);
 			if (ret)
 				return ret;
 			break;
-		case 'f':
+		case OPT_FORMAT:
 			for (i = 0; i < ARRAY_SIZE(formats); i++)
 				if (strcmp(optarg, formats[i]) == 0)
 					break;
@@ -117,16 +100,16 @@ int cmd_encode(struct cli *cli, int argc, char **argv)
 						 "unknown format '%s' (words, struct, c, json)", optarg);
 			fmt = (enum format)i;
 			break;
-		case 'F':
+		case OPT_FLAGS:
 			ret = parse_create_flags(cli, "encode", optarg, &flags);
 			if (ret)
 				return ret;
 			break;
-		case 'H':
+		case OPT_HOST:
 			host_arg = optarg;
 			break;
 		default:
-			return cli_bad_option(cli, "encode", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	if (optind != argc - 1)
@@ -210,16 +193,13 @@ int cmd_encode(struct cli *cli, int argc, char **argv)
 		for (i = 0; i < sizeof(bytes); i++)
 			printf("%02x%s", bytes[i], (i % 16 == 15) ? "\n" : (i % 8 == 7) ? "  " : " ");
 		if (m.set_bank2)
-			printf("# then, before MSHV_INITIALIZE_PARTITION: property 0x%x "
-			       "(DISABLED_PROCESSOR_FEATURES_EX) = 0x%llx\n",
+			printf("# then, before MSHV_INITIALIZE_PARTITION: property 0x%x\n"
+			       "# (DISABLED_PROCESSOR_FEATURES_EX) = 0x%llx\n",
 			       HV_PARTITION_PROPERTY_DISABLED_PROCESSOR_FEATURES_EX,
 			       (unsigned long long)m.disabled_bank2);
 		break;
 	case FMT_C:
-		printf("/* mshvcpu encode --policy %s --revision %s '",
-		       mshvcpu_policy_name(policy), mshvcpu_revision_name(rev));
-		put_in_comment(mshvcpu_profile_spec(p));
-		printf("' */\n");
+		c_comment(policy, rev, mshvcpu_profile_spec(p));
 		printf("struct mshv_create_partition_v2 args = {\n"
 		       "\t.pt_flags = 0x%llxULL,\n"
 		       "\t.pt_isolation = MSHV_PT_ISOLATION_NONE,\n"
@@ -232,8 +212,8 @@ int cmd_encode(struct cli *cli, int argc, char **argv)
 		       (unsigned long long)m.disabled_banks[1],
 		       (unsigned long long)m.disabled_xsave);
 		if (m.set_bank2)
-			printf("/* Before MSHV_INITIALIZE_PARTITION, set partition property 0x%x "
-			       "(DISABLED_PROCESSOR_FEATURES_EX) to 0x%016llxULL. */\n",
+			printf("/* Before MSHV_INITIALIZE_PARTITION, set partition property 0x%x\n"
+			       " * (DISABLED_PROCESSOR_FEATURES_EX) to 0x%016llxULL. */\n",
 			       HV_PARTITION_PROPERTY_DISABLED_PROCESSOR_FEATURES_EX,
 			       (unsigned long long)m.disabled_bank2);
 		break;
@@ -255,3 +235,29 @@ int cmd_encode(struct cli *cli, int argc, char **argv)
 	mshvcpu_profile_free(p);
 	return EXIT_YES;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_POLICY, NULL },
+	{ OPT_REVISION, "the header revision whose names you know (default hv-2026)" },
+	{ OPT_FORMAT, "words (default), struct, c, json (as -j)" },
+	{ OPT_FLAGS, NULL },
+	{ OPT_HOST, "check against a host's offer (record, model or words): refusal rules "
+		    "seen on real hosts, prerequisites" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_encode = {
+	.name = "encode",
+	.run = cmd_encode,
+	.summary = "the disabled masks a profile sends to the kernel",
+	.usage = "[OPTIONS] SPEC",
+	.about = "The disabled masks MSHV_CREATE_PARTITION needs for a profile (and the bank 2 "
+		 "early property), as hex words, the 64-byte v2 struct, a C initializer or JSON.",
+	.opts = options,
+	.examples = (const char *const[]){
+		"mshvcpu encode x86-64-v3",
+		"mshvcpu encode --policy migration-safe --format c mshv-skylake-sp",
+		"mshvcpu encode --format struct --flags lapic,x2apic host,-avx512",
+		NULL,
+	},
+};

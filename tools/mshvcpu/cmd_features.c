@@ -1,33 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* mshvcpu features: the catalogue, filtered; and the named models. */
-#define _GNU_SOURCE /* strcasestr */
+#define _GNU_SOURCE /* strcasestr, vasprintf */
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-static const char help[] =
-"Usage: mshvcpu features [OPTIONS] [PATTERN]\n"
-"List the feature bits of the create-partition banks: names, where each\n"
-"shows in CPUID or IA32_ARCH_CAPABILITIES, prerequisites, MSRs.\n"
-"\n"
-"  -w, --word WORD       only bank0, bank1, bank2 or xsave\n"
-"  -r, --revision REV    only bits REV names (linux-6.19, hv-2026)\n"
-"  -V, --vendor VENDOR   CPUID locations as seen on intel or amd\n"
-"  -a, --all             include reserved and test bits\n"
-"  -l, --long            every field of each entry\n"
-"  -n, --names           names only, one per line (scripts, completion)\n"
-"      --models          list the named models (psABI levels, recorded hosts)\n"
-"  -j, --json / -p, --pretty   JSON output\n"
-"\n"
-"PATTERN matches canonical names, header, Linux and QEMU names and\n"
-"descriptions (substring, case-insensitive).\n"
-"\n"
-"Examples:\n"
-"  mshvcpu features avx512\n"
-"  mshvcpu features --word xsave --revision linux-6.19\n"
-"  mshvcpu features --long cet_ss\n"
-"  mshvcpu features --models\n";
 
 struct filter {
 	int word;			/* -1: any */
@@ -84,7 +64,7 @@ static void msr_list(const struct mshvcpu_feature *f, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s (0x%x)", i ? ", " : "",
+		used += (size_t)snprintf(buf + used, len - used, "%s%s" CLI_GLUE "(0x%x)", i ? ", " : "",
 					 msrs[i].name, msrs[i].index);
 	if (!n)
 		snprintf(buf, len, "-");
@@ -173,44 +153,64 @@ static struct json_object *feature_json(const struct mshvcpu_feature *f)
 	return o;
 }
 
+/* "  label: text", wrapped under the text's start. */
+__attribute__((format(printf, 2, 3)))
+static void long_line(const char *label, const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	printf("  %s", label);
+	cli_wrap(stdout, 2 + strlen(label), 4, text);
+	free(text);
+}
+
 static void print_long(struct cli *cli, const struct mshvcpu_feature *f)
 {
-	char buf[256], loc[64];
+	char buf[256], loc[64], amd[64];
 	int r;
 
-	printf("%s%s%s  %s bit %u (%s, since %s)\n", cli_color(cli, C_BOLD),
-	       mshvcpu_feature_name(f), cli_color(cli, C_RESET),
-	       mshvcpu_word_name(mshvcpu_feature_word(f)), mshvcpu_feature_bit(f),
-	       kind_name(mshvcpu_feature_kind(f)),
-	       mshvcpu_revision_name(mshvcpu_feature_since(f)));
-	printf("  %s\n", mshvcpu_feature_description(f));
+	snprintf(buf, sizeof(buf), "%s%s%s  %s bit %u (%s, since %s)", cli_color(cli, C_BOLD),
+		 mshvcpu_feature_name(f), cli_color(cli, C_RESET),
+		 mshvcpu_word_name(mshvcpu_feature_word(f)), mshvcpu_feature_bit(f),
+		 kind_name(mshvcpu_feature_kind(f)),
+		 mshvcpu_revision_name(mshvcpu_feature_since(f)));
+	cli_wrap(stdout, 0, 2, buf);
+	long_line("", "%s", mshvcpu_feature_description(f));
 	for (r = MSHVCPU_REV_LINUX_6_19; r < MSHVCPU_REV_COUNT; r++)
 		if (mshvcpu_feature_header_name(f, r, buf, sizeof(buf)) > 0)
-			printf("  header (%s): %s\n", mshvcpu_revision_name(r), buf);
+			long_line("header ", "(%s): %s", mshvcpu_revision_name(r), buf);
 	if (mshvcpu_feature_linux_flag(f))
-		printf("  /proc/cpuinfo: %s\n", mshvcpu_feature_linux_flag(f));
+		long_line("/proc/cpuinfo: ", "%s", mshvcpu_feature_linux_flag(f));
 	if (mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_INTEL) ||
 	    mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_AMD))
-		printf("  QEMU/libvirt: %s (intel), %s (amd)\n",
-		       mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_INTEL) ?: "-",
-		       mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_AMD) ?: "-");
+		long_line("QEMU/libvirt: ", "%s (intel), %s (amd)",
+			  mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_INTEL) ?: "-",
+			  mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_AMD) ?: "-");
 	cli_format_location(f, MSHVCPU_VENDOR_INTEL, loc, sizeof(loc));
-	printf("  location: %s (intel), ", loc);
-	cli_format_location(f, MSHVCPU_VENDOR_AMD, loc, sizeof(loc));
-	printf("%s (amd)\n", loc);
+	cli_format_location(f, MSHVCPU_VENDOR_AMD, amd, sizeof(amd));
+	long_line("location: ", "%s (intel), %s (amd)", loc, amd);
 	prereq_list(f, buf, sizeof(buf));
-	printf("  requires: %s\n", buf);
+	long_line("requires: ", "%s", buf);
 	msr_list(f, buf, sizeof(buf));
-	printf("  MSRs: %s\n", buf);
+	long_line("MSRs: ", "%s", buf);
 	if (mshvcpu_feature_note(f))
-		printf("  note: %s\n", mshvcpu_feature_note(f));
+		long_line("note: ", "%s", mshvcpu_feature_note(f));
 }
 
 static int list_models(struct cli *cli)
 {
-	static const char *const headers[] = { "NAME", "VENDOR", "DESCRIPTION" };
+	static const struct table_col cols[] = {
+		{ "NAME", NULL }, { "VENDOR", NULL }, { "DESCRIPTION", NULL },
+	};
 	struct json_object *arr = json_object_new_array();
-	struct table *t = table_new(3, headers);
+	struct table *t = table_new(ARRAY_SIZE(cols), cols);
 	struct mshvcpu_model_info m;
 	size_t i;
 
@@ -239,31 +239,46 @@ static int list_models(struct cli *cli)
 	return EXIT_YES;
 }
 
-static int list_model_names(void)
+/* -n: one name a line, or with -j one list ("names") under @schema. */
+static void print_names(struct cli *cli, const char *schema, struct json_object *names)
 {
+	size_t i;
+
+	if (cli_json(cli)) {
+		struct json_object *doc = json_object_new_object();
+
+		json_object_object_add(doc, "names", names);
+		cli_print_json(cli, schema, doc);
+		return;
+	}
+	for (i = 0; i < json_object_array_length(names); i++)
+		puts(json_object_get_string(json_object_array_get_idx(names, i)));
+	json_object_put(names);
+}
+
+static int list_model_names(struct cli *cli)
+{
+	struct json_object *names = json_object_new_array();
 	struct mshvcpu_model_info m;
 	size_t i;
 
 	for (i = 0; mshvcpu_model_at(i, &m) == 0; i++)
-		puts(m.name);
+		json_object_array_add(names, json_object_new_string(m.name));
+	print_names(cli, "mshvcpu-model-names/1", names);
 	return EXIT_YES;
 }
 
-int cmd_features(struct cli *cli, int argc, char **argv)
+static int cmd_features(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "word", required_argument, NULL, 'w' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ "vendor", required_argument, NULL, 'V' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "long", no_argument, NULL, 'l' },
-		{ "models", no_argument, NULL, 0x200 },
-		{ "names", no_argument, NULL, 'n' },
-		{ 0 },
+	static const struct table_col cols[] = {
+		{ "BIT", NULL }, { "NAME", NULL }, { "SINCE", NULL }, { "LOCATION", NULL },
+		{ "AMD", "same" }, { "REQUIRES", NULL }, { "DESCRIPTION", NULL },
 	};
-	static const char *const headers[] = { "BIT", "NAME", "SINCE", "LOCATION", "AMD",
-					       "REQUIRES", "DESCRIPTION" };
+	/* One location column for the chosen vendor. */
+	static const struct table_col vcols[] = {
+		{ "BIT", NULL }, { "NAME", NULL }, { "SINCE", NULL }, { "LOCATION", NULL },
+		{ "REQUIRES", NULL }, { "DESCRIPTION", NULL },
+	};
 	struct filter flt = { .word = -1 };
 	enum mshvcpu_vendor vendor = MSHVCPU_VENDOR_ANY;
 	bool long_form = false, models = false, names_only = false;
@@ -273,16 +288,9 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 	size_t i, shown = 0;
 	int opt, ret;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "w:r:V:aln", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
+	while ((opt = cli_getopt(cli, &command_features, argc, argv)) != CLI_END) {
 		switch (opt) {
-		case 'w': {
+		case OPT_WORD: {
 			enum mshvcpu_word w;
 
 			if (mshvcpu_word_parse(optarg, &w))
@@ -291,33 +299,33 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 			flt.word = (int)w;
 			break;
 		}
-		case 'r':
+		case OPT_REVISION:
 			ret = parse_revision(cli, "features", optarg, &flt.rev);
 			if (ret)
 				return ret;
 			flt.rev_set = true;
 			break;
-		case 'V':
+		case OPT_VENDOR:
 			if (mshvcpu_vendor_parse(optarg, &vendor) ||
 			    (vendor != MSHVCPU_VENDOR_INTEL && vendor != MSHVCPU_VENDOR_AMD &&
 			     vendor != MSHVCPU_VENDOR_HYGON))
 				return cli_usage(cli, "features",
 						 "--vendor takes intel, amd or hygon, not '%s'", optarg);
 			break;
-		case 'a':
+		case OPT_ALL:
 			flt.all = true;
 			break;
-		case 'l':
+		case OPT_LONG:
 			long_form = true;
 			break;
-		case 'n':
+		case OPT_NAMES:
 			names_only = true;
 			break;
-		case 0x200:
+		case OPT_MODELS:
 			models = true;
 			break;
 		default:
-			return cli_bad_option(cli, "features", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	if (optind < argc - 1)
@@ -325,18 +333,11 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		flt.pattern = argv[optind];
 	if (models)
-		return names_only ? list_model_names() : list_models(cli);
+		return names_only ? list_model_names(cli) : list_models(cli);
 
 	arr = json_object_new_array();
-	t = table_new(vendor == MSHVCPU_VENDOR_ANY ? 7 : 6, headers);
-	if (vendor != MSHVCPU_VENDOR_ANY) {
-		/* One location column for the chosen vendor. */
-		static const char *const vheaders[] = { "BIT", "NAME", "SINCE", "LOCATION",
-							"REQUIRES", "DESCRIPTION" };
-
-		table_free(t);
-		t = table_new(6, vheaders);
-	}
+	t = vendor == MSHVCPU_VENDOR_ANY ? table_new(ARRAY_SIZE(cols), cols) :
+					   table_new(ARRAY_SIZE(vcols), vcols);
 	for (i = 0; (f = mshvcpu_feature_at(i)); i++) {
 		char bit[32], loc[48], amd[48], req[128];
 
@@ -344,7 +345,7 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 			continue;
 		shown++;
 		if (names_only) {
-			puts(mshvcpu_feature_name(f));
+			json_object_array_add(arr, json_object_new_string(mshvcpu_feature_name(f)));
 			continue;
 		}
 		if (cli_json(cli)) {
@@ -381,7 +382,11 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 			table_add(t, row);
 		}
 	}
-	if (cli_json(cli) && !names_only) {
+	if (names_only) {
+		print_names(cli, "mshvcpu-feature-names/1", arr);
+		if (!shown && !cli_json(cli))
+			cli_note(cli, "features", "nothing matches");
+	} else if (cli_json(cli)) {
 		struct json_object *doc = json_object_new_object();
 
 		json_object_object_add(doc, "features", arr);
@@ -391,8 +396,39 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 		if (!long_form && !names_only && shown)
 			table_print(cli, t, stdout);
 		if (!shown)
-			fprintf(stderr, "mshvcpu: features: nothing matches\n");
+			cli_note(cli, "features", "nothing matches");
 	}
 	table_free(t);
 	return shown ? EXIT_YES : EXIT_NO;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_WORD, "only bank0, bank1, bank2 or xsave" },
+	{ OPT_REVISION, "only bits REV names (linux-6.19, hv-2026)" },
+	{ OPT_VENDOR, NULL },
+	{ OPT_ALL, NULL },
+	{ OPT_LONG, NULL },
+	{ OPT_NAMES, "names only: one per line, or with -j a JSON list (scripts, completion)" },
+	{ OPT_MODELS, "list the named models (psABI levels, recorded hosts)" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_features = {
+	.name = "features",
+	.run = cmd_features,
+	.summary = "the feature catalogue: names, CPUID/MSR, prerequisites",
+	.usage = "[OPTIONS] [PATTERN]",
+	.about = "List the feature bits of the create-partition banks: names, where each shows "
+		 "in CPUID or IA32_ARCH_CAPABILITIES, prerequisites, MSRs.",
+	.opts = options,
+	.after = "PATTERN matches canonical names, header, Linux and QEMU names and "
+		 "descriptions (substring, case-insensitive). Exit status 1 when nothing "
+		 "matches.",
+	.examples = (const char *const[]){
+		"mshvcpu features avx512",
+		"mshvcpu features --word xsave --revision linux-6.19",
+		"mshvcpu features --long cet_ss",
+		"mshvcpu features --models",
+		NULL,
+	},
+};

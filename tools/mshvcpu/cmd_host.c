@@ -7,34 +7,8 @@
 
 #include "cli.h"
 
-static const char help[] =
-"Usage: mshvcpu host [OPTIONS]\n"
-"Probe this host. On a Microsoft Hypervisor root partition (Linux >= 6.19)\n"
-"the hypervisor's own partition properties say what it offers; elsewhere\n"
-"this machine's CPUID (and IA32_ARCH_CAPABILITIES when /dev/cpu/0/msr is\n"
-"readable) does, and features CPUID cannot show are reported as unknown.\n"
-"The output says which source answered.\n"
-"\n"
-"  -s, --source SRC     auto (default), hypervisor, cpuid\n"
-"  -D, --device PATH    the mshv device (default /dev/mshv)\n"
-"  -o, --output FILE    write the host record (JSON) to FILE, atomically;\n"
-"                       - writes it to stdout instead of the report\n"
-"  -j, --json / -p, --pretty   print the host record (JSON)\n"
-"\n"
-"Examples:\n"
-"  mshvcpu host\n"
-"  mshvcpu host -o $(hostname).json\n"
-"  mshvcpu host --source cpuid -j | jq .offered\n";
-
-int cmd_host(struct cli *cli, int argc, char **argv)
+static int cmd_host(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "source", required_argument, NULL, 's' },
-		{ "device", required_argument, NULL, 'D' },
-		{ "output", required_argument, NULL, 'o' },
-		{ 0 },
-	};
 	MSHVCPU_OPTS(mshvcpu_probe_opts, opts);
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_host host;
@@ -42,16 +16,9 @@ int cmd_host(struct cli *cli, int argc, char **argv)
 	char words[128], *json;
 	int opt, ret;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "s:D:o:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
+	while ((opt = cli_getopt(cli, &command_host, argc, argv)) != CLI_END) {
 		switch (opt) {
-		case 's':
+		case OPT_SOURCE:
 			if (strcmp(optarg, "auto") == 0)
 				opts.mode = MSHVCPU_PROBE_AUTO;
 			else if (strcmp(optarg, "hypervisor") == 0)
@@ -62,14 +29,14 @@ int cmd_host(struct cli *cli, int argc, char **argv)
 				return cli_usage(cli, "host",
 						 "unknown source '%s' (auto, hypervisor, cpuid)", optarg);
 			break;
-		case 'D':
+		case OPT_DEVICE:
 			opts.device = optarg;
 			break;
-		case 'o':
+		case OPT_OUTPUT:
 			output = optarg;
 			break;
 		default:
-			return cli_bad_option(cli, "host", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	if (optind != argc)
@@ -126,3 +93,30 @@ int cmd_host(struct cli *cli, int argc, char **argv)
 		cli_kv(cli, 9, "record", "%s", output);
 	return EXIT_YES;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_SOURCE, NULL },
+	{ OPT_DEVICE, NULL },
+	{ OPT_OUTPUT, "write the host record (JSON) to FILE, atomically; - writes it to "
+		      "stdout instead of the report" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_host = {
+	.name = "host",
+	.run = cmd_host,
+	.summary = "what this host offers; write a host record",
+	.usage = "[OPTIONS]",
+	.about = "Probe this host. On a Microsoft Hypervisor root partition (Linux >= 6.19) the "
+		 "hypervisor's own partition properties say what it offers; elsewhere this "
+		 "machine's CPUID (and IA32_ARCH_CAPABILITIES when /dev/cpu/0/msr is readable) "
+		 "does, and features CPUID cannot show are reported as unknown. The output says "
+		 "which source answered; with -j it is the host record itself.",
+	.opts = options,
+	.examples = (const char *const[]){
+		"mshvcpu host",
+		"mshvcpu host -o $(hostname).json",
+		"mshvcpu host --source cpuid -j | jq .offered",
+		NULL,
+	},
+};

@@ -1,64 +1,124 @@
 // SPDX-License-Identifier: MIT
 /* mshvcpu check-migration --from RECORD --to HOST: yes or no, and why. */
+#define _GNU_SOURCE /* vasprintf */
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
-static const char help[] =
-"Usage: mshvcpu check-migration [OPTIONS] --from RECORD --to HOST\n"
-"Can the partition described by RECORD (a partition record, as `mshvcpu\n"
-"create -o` writes it) move to HOST (a host record, model, words or spec)?\n"
-"Every feature the partition got must be offered by the target, the vendor\n"
-"must match, and the target's XSAVE area must hold the source's state. The\n"
-"answer lists every reason and the MSRs the differing features bring.\n"
-"\n"
-"  -f, --from RECORD    the running partition's record\n"
-"  -t, --to HOST        the target host\n"
-"  -j, --json / -p, --pretty   JSON output\n"
-"\n"
-"Exit status: 0 migratable, 1 not migratable.\n"
-"\n"
-"Examples:\n"
-"  mshvcpu check-migration --from guest.json --to node42.json\n"
-"  mshvcpu check-migration --from guest.json --to mshv-skylake-sp\n";
-
-int cmd_check_migration(struct cli *cli, int argc, char **argv)
+/* "  - why", wrapped under itself. */
+__attribute__((format(printf, 1, 2)))
+static void reason(const char *fmt, ...)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ 0 },
-	};
+	char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	fputs("  - ", stdout);
+	cli_wrap(stdout, 4, 4, text);
+	free(text);
+}
+
+/* Sources that are not partitions: `mshvcpu compare` is the question for them. */
+static const struct {
+	const char *format;	/* a record file's format; NULL: a model, words or a spec */
+	const char *what;
+} not_partitions[] = {
+	{ "mshvcpu-host", "a host record" },
+	{ "mshvcpu-profile", "a profile" },
+	{ NULL, "a model, words or a spec" },
+};
+
+static int not_a_partition(struct cli *cli, const char *format, const char *from,
+			   const char *to)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(not_partitions); i++) {
+		if (format ? !not_partitions[i].format ||
+			     strcmp(format, not_partitions[i].format) != 0 :
+			     not_partitions[i].format != NULL)
+			continue;
+		return cli_fail(cli, EXIT_USAGE, "check-migration",
+				"%s is %s, not a partition record (`mshvcpu create -o` writes "
+				"one); to ask whether it runs on %s, use 'mshvcpu compare %s %s'",
+				from, not_partitions[i].what, to, from, to);
+	}
+	return -1;
+}
+
+/*
+ * The source: a partition record file. Other records, models and specs are
+ * refused with a pointer to compare; 0, or an exit status after reporting.
+ */
+static int load_source(struct cli *cli, const char *from, const char *to,
+		       struct mshvcpu_partition_record *rec)
+{
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_host host;
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (stat(from, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/* Not a file: a model or words would be a compare question. */
+		if (mshvcpu_host_load(from, &host, &err) == 0)
+			return not_a_partition(cli, NULL, from, to);
+		memset(&err, 0, sizeof(err));
+		ret = mshvcpu_partition_record_load(from, rec, &err);
+		return ret ? cli_fail_lib(cli, EXIT_RUNTIME, "check-migration", &err, ret) : 0;
+	}
+	ret = cli_read_file(cli, "check-migration", from, &text, &len);
+	if (ret)
+		return ret;
+	ret = not_a_partition(cli, mshvcpu_json_format(text, len), from, to);
+	if (ret < 0) {
+		ret = mshvcpu_partition_record_from_json(text, len, from, rec, &err);
+		if (ret)
+			ret = cli_fail_lib(cli, EXIT_RUNTIME, "check-migration", &err, ret);
+	}
+	free(text);
+	return ret;
+}
+
+static int cmd_check_migration(struct cli *cli, int argc, char **argv)
+{
 	struct mshvcpu_partition_record rec;
 	struct mshvcpu_migration_report r;
-	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_host target;
 	const char *from = NULL, *to = NULL;
 	size_t i;
 	int opt, ret;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "f:t:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
-		if (opt == 'f')
+	while ((opt = cli_getopt(cli, &command_check_migration, argc, argv)) != CLI_END) {
+		if (opt == OPT_FROM)
 			from = optarg;
-		else if (opt == 't')
+		else if (opt == OPT_TO)
 			to = optarg;
 		else
-			return cli_bad_option(cli, "check-migration", argc, argv);
+			return cli_stop(opt);
 	}
+	/* PARTITION HOST, or what --from and --to leave out, in that order. */
+	if (!from && optind < argc)
+		from = argv[optind++];
+	if (!to && optind < argc)
+		to = argv[optind++];
 	if (!from || !to || optind != argc)
-		return cli_usage(cli, "check-migration", "needs --from RECORD and --to HOST");
-	ret = mshvcpu_partition_record_load(from, &rec, &err);
+		return cli_usage(cli, "check-migration",
+				 "expected PARTITION HOST (or --from PARTITION --to HOST)");
+	ret = load_source(cli, from, to, &rec);
 	if (ret)
-		return cli_fail_lib(cli, EXIT_RUNTIME, "check-migration", &err, ret);
+		return ret;
 	ret = load_set_arg(cli, "check-migration", to, rec.revision, &target);
 	if (ret) {
 		mshvcpu_partition_record_clear(&rec);
@@ -101,37 +161,73 @@ int cmd_check_migration(struct cli *cli, int argc, char **argv)
 		cli_kv_color(cli, 10, "migratable", r.ok ? C_GREEN : C_RED, "%s",
 			     r.ok ? "yes" : "no");
 		if (r.vendor_mismatch)
-			printf("  - vendor: the partition runs on %s, the target is %s\n",
+			reason("vendor: the partition runs on %s, the target is %s",
 			       mshvcpu_vendor_name(rec.effective.vendor),
 			       mshvcpu_vendor_name(target.offered.vendor));
 		if (missing) {
-			printf("  - %zu feature%s the partition has, the target does not offer:\n",
+			reason("%zu feature%s the partition has, the target does not offer:",
 			       missing, missing == 1 ? "" : "s");
 			cli_print_features(cli, &r.missing, rec.revision, MSHVCPU_ENABLED, "    ");
 		}
 		if (unverified) {
-			printf("  - %zu feature%s the target's record cannot confirm:\n",
+			reason("%zu feature%s the target's record cannot confirm:",
 			       unverified, unverified == 1 ? "" : "s");
 			cli_print_features(cli, &r.unverified, rec.revision, MSHVCPU_ENABLED, "    ");
 		}
 		if (r.xsave_too_small)
-			printf("  - XSAVE: the partition's state is %u bytes, the target holds %u\n",
+			reason("XSAVE: the partition's state is %u bytes, the target holds %u",
 			       r.source_xsave_size, r.target_xsave_size);
 		/* An unknown size on either side: nothing shows the state fits. */
 		if (!r.source_xsave_size)
-			printf("  - XSAVE: the partition record does not say its XSAVE size\n");
+			reason("XSAVE: the partition record does not say its XSAVE size");
 		if (!r.target_xsave_size && r.source_xsave_size)
-			printf("  - XSAVE: the target's XSAVE size is unknown (source: %u bytes)\n",
+			reason("XSAVE: the target's XSAVE size is unknown (source: %u bytes)",
 			       r.source_xsave_size);
 		else if (!r.target_xsave_size)
-			printf("  - XSAVE: the target's XSAVE size is unknown\n");
+			reason("XSAVE: the target's XSAVE size is unknown");
 		if (r.msr_count) {
-			printf("  MSRs the differing features bring:");
-			for (i = 0; i < r.msr_count; i++)
-				printf("%s %s (0x%x)", i ? "," : "", r.msrs[i].name, r.msrs[i].index);
-			putchar('\n');
+			char *text = NULL;
+			size_t size = 0;
+			FILE *line = open_memstream(&text, &size);
+
+			if (line) {
+				fputs("  MSRs the differing features bring:", line);
+				for (i = 0; i < r.msr_count; i++)
+					fprintf(line, "%s %s" CLI_GLUE "(0x%x)", i ? "," : "", r.msrs[i].name,
+						r.msrs[i].index);
+				fclose(line);
+				cli_wrap(stdout, 0, 4, text);
+			}
+			free(text);
 		}
 	}
 	mshvcpu_partition_record_clear(&rec);
 	return r.ok ? EXIT_YES : EXIT_NO;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_FROM, "the running partition's record (as PARTITION)" },
+	{ OPT_TO, "the target host (as HOST)" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_check_migration = {
+	.name = "check-migration",
+	.run = cmd_check_migration,
+	.summary = "can a partition move to a host?",
+	.usage = "[OPTIONS] PARTITION HOST",
+	.about = "Can the partition described by PARTITION (a partition record, as `mshvcpu "
+		 "create -o` writes it) move to HOST (a host record, model, words or spec)? Every "
+		 "feature the partition got must be offered by the target, the vendor must match, "
+		 "and the target's XSAVE area must hold the source's state. The answer lists "
+		 "every reason and the MSRs the differing features bring.\n"
+		 "A host record, a profile or a model as PARTITION is refused with the `mshvcpu "
+		 "compare` command that answers for it.",
+	.opts = options,
+	.after = "Exit status: 0 migratable, 1 not migratable.",
+	.examples = (const char *const[]){
+		"mshvcpu check-migration guest.json node42.json",
+		"mshvcpu check-migration --from guest.json --to mshv-skylake-sp",
+		NULL,
+	},
+};

@@ -14,24 +14,6 @@
 
 #include "cli.h"
 
-static const char help[] =
-"Usage: mshvcpu pools [OPTIONS] HOST...\n"
-"Group hosts into migration pools: hosts whose offers are identical share a\n"
-"pool (a guest moves freely inside it). For each pair of pools, show what\n"
-"each would lose if they were merged into one (their common baseline).\n"
-"\n"
-"HOST is read as by `mshvcpu baseline` (files, .jsonl streams, directories,\n"
-"models, words, specs, or - for JSON Lines on stdin).\n"
-"\n"
-"  -n, --names N        host names to list per pool (default 5)\n"
-"  -m, --max-pairs N    compare pairs among the N largest pools (default 16)\n"
-"  -r, --revision REV   names from REV (default hv-2026)\n"
-"  -j, --json / -p, --pretty   JSON output\n"
-"\n"
-"Examples:\n"
-"  mshvcpu pools records/\n"
-"  mshvcpu pools mshv-skylake-sp whp-skylake-sp mshv-icelake-sp-azure\n";
-
 struct pool {
 	struct mshvcpu_featureset offer;
 	uint64_t hash;
@@ -144,16 +126,15 @@ static int grow(struct pools *p)
 	return 0;
 }
 
-static int add_host(void *ctx, const struct mshvcpu_host *host, const char *source,
-		    unsigned int line, struct mshvcpu_error *err)
+/* 0 or -ENOMEM: the reader reports it, with where the record was. */
+static int add_host(void *ctx, const struct mshvcpu_host *host, struct mshvcpu_error *err)
 {
 	struct pools *p = ctx;
 	uint64_t h = hash_offer(&host->offered);
 	struct pool *slot;
 	size_t k;
 
-	(void)source;
-	(void)line;
+	(void)err;
 	if ((p->used + 1) * 4 > p->cap * 3 && grow(p))
 		goto oom;
 	for (k = h & (p->cap - 1);; k = (k + 1) & (p->cap - 1)) {
@@ -188,8 +169,6 @@ static int add_host(void *ctx, const struct mshvcpu_host *host, const char *sour
 	}
 	return 0;
 oom:
-	if (err)
-		snprintf(err->message, sizeof(err->message), "out of memory");
 	return -ENOMEM;
 }
 
@@ -214,53 +193,41 @@ static bool same_vendor(const struct pool *a, const struct pool *b)
 	       b->offer.vendor == MSHVCPU_VENDOR_ANY;
 }
 
-int cmd_pools(struct cli *cli, int argc, char **argv)
+static int cmd_pools(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "names", required_argument, NULL, 'n' },
-		{ "max-pairs", required_argument, NULL, 'm' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ 0 },
-	};
 	enum mshvcpu_revision rev = MSHVCPU_REV_DEFAULT;
 	struct pools p = { .max_names = 5 };
 	struct host_sink sink = { .host = add_host, .ctx = &p };
 	struct json_object *jpools = NULL, *jpairs = NULL;
 	struct pool **order = NULL;
-	size_t count, i, j, k, max_pairs = 16, npools;
+	FILE *line = NULL;	/* one text line, then wrapped */
+	char *text = NULL;
+	size_t count, i, j, k, max_pairs = 16, npools, size = 0;
 	int opt, ret;
 	char *end;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "n:m:r:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
+	while ((opt = cli_getopt(cli, &command_pools, argc, argv)) != CLI_END) {
 		switch (opt) {
-		case 'n':
-		case 'm': {
+		case OPT_MAX_NAMES:
+		case OPT_MAX_PAIRS: {
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (!*optarg || *end || v > 1000000)
 				return cli_usage(cli, "pools", "--%s takes a number up to 1000000",
-						 opt == 'n' ? "names" : "max-pairs");
-			if (opt == 'n')
+						 cli_options[opt].name);
+			if (opt == OPT_MAX_NAMES)
 				p.max_names = v;
 			else
 				max_pairs = v;
 			break;
 		}
-		case 'r':
+		case OPT_REVISION:
 			ret = parse_revision(cli, "pools", optarg, &rev);
 			if (ret)
 				return ret;
 			break;
 		default:
-			return cli_bad_option(cli, "pools", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	sip_seed();
@@ -310,17 +277,32 @@ int cmd_pools(struct cli *cli, int argc, char **argv)
 			json_object_array_add(jpools, o);
 			continue;
 		}
-		printf("\n%spool %zu%s: %zu host%s, %zu features, %s\n", cli_color(cli, C_BOLD), i + 1,
-		       cli_color(cli, C_RESET), pl->hosts, pl->hosts == 1 ? "" : "s",
-		       cli_count(&pl->offer, rev, MSHVCPU_ENABLED), words);
-		printf("  hosts:");
+		if (!line)
+			line = open_memstream(&text, &size);
+		if (!line) {
+			ret = cli_fail(cli, EXIT_RUNTIME, "pools", "out of memory");
+			goto out;
+		}
+		/* Long lines wrap: the words on a line of their own if need be. */
+		rewind(line);
+		fprintf(line, "%spool %zu%s: %zu host%s, %zu features, %s", cli_color(cli, C_BOLD),
+			i + 1, cli_color(cli, C_RESET), pl->hosts, pl->hosts == 1 ? "" : "s",
+			cli_count(&pl->offer, rev, MSHVCPU_ENABLED), words);
+		fputc('\0', line);
+		fflush(line);
+		putchar('\n');
+		cli_wrap(stdout, 0, 2, text);
+		rewind(line);
+		fputs("  hosts:", line);
 		for (j = 0; j < pl->nnames; j++) {
-			putchar(' ');
-			cli_put_text(stdout, pl->names[j]);
+			fputc(' ', line);
+			cli_put_text(line, pl->names[j]);
 		}
 		if (pl->hosts > pl->nnames)
-			printf(" ... (%zu more)", pl->hosts - pl->nnames);
-		putchar('\n');
+			fprintf(line, " ... (%zu more)", pl->hosts - pl->nnames);
+		fputc('\0', line);
+		fflush(line);
+		cli_wrap(stdout, 0, 4, text);
 	}
 	if (!cli_json(cli) && npools > 1)
 		printf("\n%smerging two pools loses%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
@@ -375,6 +357,9 @@ int cmd_pools(struct cli *cli, int argc, char **argv)
 	}
 	ret = EXIT_YES;
 out:
+	if (line)
+		fclose(line);
+	free(text);
 	json_object_put(jpools);
 	json_object_put(jpairs);
 	free(order);
@@ -386,3 +371,28 @@ out:
 	free(p.slots);
 	return ret;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_MAX_NAMES, NULL },
+	{ OPT_MAX_PAIRS, NULL },
+	{ OPT_REVISION, "names from REV (default hv-2026)" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_pools = {
+	.name = "pools",
+	.run = cmd_pools,
+	.summary = "group hosts into migration pools",
+	.usage = "[OPTIONS] HOST...",
+	.about = "Group hosts into migration pools: hosts whose offers are identical share a "
+		 "pool (a guest moves freely inside it). For each pair of pools, show what each "
+		 "would lose if they were merged into one (their common baseline).\n"
+		 "HOST is read as by `mshvcpu baseline` (files, .jsonl streams, directories, "
+		 "models, words, specs, or - for JSON Lines on stdin).",
+	.opts = options,
+	.examples = (const char *const[]){
+		"mshvcpu pools records/",
+		"mshvcpu pools mshv-skylake-sp whp-skylake-sp mshv-icelake-sp-azure",
+		NULL,
+	},
+};

@@ -7,31 +7,6 @@
 
 #include "cli.h"
 
-static const char help[] =
-"Usage: mshvcpu show [OPTIONS] SPEC\n"
-"Expand a profile spec to its features and say what dependency closure\n"
-"changed.\n"
-"\n"
-"SPEC is BASE followed by ,+FEATURE and ,-FEATURE modifiers. BASE is host,\n"
-"all, none, a model (mshvcpu features --models), @FILE.json (a profile), or\n"
-"literal words VENDOR:BANK0:BANK1:XSAVE[:BANK2] as `mshvcpu host` prints them.\n"
-"Enabling a feature pulls its prerequisites in; disabling one drops what\n"
-"depends on it; both are reported.\n"
-"\n"
-"  -r, --revision REV   resolve names in REV (linux-6.19, hv-2026; default hv-2026)\n"
-"  -s, --strict         apply modifiers bare; fail if a prerequisite breaks\n"
-"  -H, --host HOST      what \"host\" means: a host record, model or words\n"
-"                       (default: probe this machine)\n"
-"  -o, --output FILE    also write the profile as JSON (usable as @FILE);\n"
-"                       - writes it to stdout instead of the report\n"
-"  -j, --json / -p, --pretty   JSON output\n"
-"\n"
-"Examples:\n"
-"  mshvcpu show x86-64-v3,+aes,-avx2\n"
-"  mshvcpu show host,-avx512\n"
-"  mshvcpu show mshv-icelake-sp-azure -o icelake.json\n"
-"  mshvcpu show @icelake.json,-avx512_bw\n";
-
 static struct json_object *changes_json(const struct mshvcpu_change *c, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
@@ -78,16 +53,8 @@ static void warn_violations(struct cli *cli, const struct mshvcpu_violation *v, 
 			 mshvcpu_feature_name(v[i].feature), mshvcpu_feature_name(v[i].missing));
 }
 
-int cmd_show(struct cli *cli, int argc, char **argv)
+static int cmd_show(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "revision", required_argument, NULL, 'r' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "output", required_argument, NULL, 'o' },
-		{ 0 },
-	};
 	MSHVCPU_OPTS(mshvcpu_profile_opts, opts);
 	struct mshvcpu_change changes[256];
 	struct mshvcpu_violation viol[64];
@@ -100,31 +67,24 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	char words[128];
 	int opt, ret;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "r:sH:o:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_YES;
-		}
-		if (cli_common_option(cli, opt))
-			continue;
+	while ((opt = cli_getopt(cli, &command_show, argc, argv)) != CLI_END) {
 		switch (opt) {
-		case 'r':
+		case OPT_REVISION:
 			ret = parse_revision(cli, "show", optarg, &opts.revision);
 			if (ret)
 				return ret;
 			break;
-		case 's':
+		case OPT_STRICT:
 			opts.strict_deps = true;
 			break;
-		case 'H':
+		case OPT_HOST:
 			host_arg = optarg;
 			break;
-		case 'o':
+		case OPT_OUTPUT:
 			output = optarg;
 			break;
 		default:
-			return cli_bad_option(cli, "show", argc, argv);
+			return cli_stop(opt);
 		}
 	}
 	if (optind != argc - 1)
@@ -210,3 +170,35 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	mshvcpu_profile_free(p);
 	return EXIT_YES;
 }
+
+static const struct cli_use options[] = {
+	{ OPT_REVISION, "resolve names in REV (linux-6.19, hv-2026; default hv-2026)" },
+	{ OPT_STRICT, NULL },
+	{ OPT_HOST, "what \"host\" means: a host record, model or words (default: probe "
+		    "this machine)" },
+	{ OPT_OUTPUT, "also write the profile as JSON (usable as @FILE); - writes it to "
+		      "stdout instead of the report" },
+	{ OPT_COUNT, NULL },
+};
+
+const struct command command_show = {
+	.name = "show",
+	.run = cmd_show,
+	.summary = "expand a profile spec to its features",
+	.usage = "[OPTIONS] SPEC",
+	.about = "Expand a profile spec to its features and say what dependency closure "
+		 "changed.\n"
+		 "SPEC is BASE followed by ,+FEATURE and ,-FEATURE modifiers. BASE is host, all, "
+		 "none, a model (mshvcpu features --models), @FILE.json (a profile), or literal "
+		 "words VENDOR:BANK0:BANK1:XSAVE[:BANK2] as `mshvcpu host` prints them. Enabling "
+		 "a feature pulls its prerequisites in; disabling one drops what depends on it; "
+		 "both are reported.",
+	.opts = options,
+	.examples = (const char *const[]){
+		"mshvcpu show x86-64-v3,+aes,-avx2",
+		"mshvcpu show host,-avx512",
+		"mshvcpu show mshv-icelake-sp-azure -o icelake.json",
+		"mshvcpu show @icelake.json,-avx512_bw",
+		NULL,
+	},
+};

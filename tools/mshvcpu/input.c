@@ -24,8 +24,8 @@ static bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
-static int read_whole(struct cli *cli, const char *what, const char *path, char **text,
-		      size_t *len)
+int cli_read_file(struct cli *cli, const char *what, const char *path, char **text,
+		  size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = 1 << 16, n = 0;
@@ -88,7 +88,7 @@ int load_set_arg(struct cli *cli, const char *what, const char *arg,
 		size_t len = 0;
 		char *text = NULL;
 
-		ret = read_whole(cli, what, arg, &text, &len);
+		ret = cli_read_file(cli, what, arg, &text, &len);
 		if (ret)
 			return ret;
 		/* The top-level "format" member decides, never a name that looks like one. */
@@ -206,7 +206,7 @@ static int read_stream(struct cli *cli, const char *cmd, FILE *f, const char *na
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_host host;
 	unsigned int lineno = 0;
-	bool progress = isatty(STDERR_FILENO);
+	bool progress = isatty(STDERR_FILENO) && !cli->quiet;	/* a note: none with -q */
 	size_t len;
 	char *line;
 	int ret = 0, got;
@@ -221,9 +221,10 @@ static int read_stream(struct cli *cli, const char *cmd, FILE *f, const char *na
 			continue;
 		ret = mshvcpu_host_from_json(line, len, name, lineno, &host, &err);
 		if (!ret)
-			ret = sink->host(sink->ctx, &host, name, lineno, &err);
+			ret = sink->host(sink->ctx, &host, &err);
 		if (ret) {
-			ret = cli_fail_lib(cli, ret == -EXDEV ? EXIT_NO : EXIT_RUNTIME, cmd, &err, ret);
+			ret = cli_fail_lib_at(cli, ret == -EXDEV ? EXIT_NO : EXIT_RUNTIME, cmd, name,
+					      lineno, &err, ret);
 			break;
 		}
 		(*count)++;
@@ -319,7 +320,7 @@ static int read_one(struct cli *cli, const char *cmd, const char *path,
 	ret = load_set_arg(cli, cmd, path, MSHVCPU_REV_DEFAULT, &host);
 	if (ret)
 		return ret;
-	ret = sink->host(sink->ctx, &host, path, 0, &err);
+	ret = sink->host(sink->ctx, &host, &err);
 	if (ret)
 		return cli_fail_lib(cli, ret == -EXDEV ? EXIT_NO : EXIT_RUNTIME, cmd, &err, ret);
 	(*count)++;

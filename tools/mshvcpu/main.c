@@ -2,7 +2,7 @@
 /*
  * mshvcpu: CPU profiles, host baselines and migration checks for the
  * Microsoft Hypervisor's /dev/mshv. Subcommands dispatch through one table;
- * each parses its own options and has its own --help.
+ * their options come from the one option table (options.c).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -11,81 +11,127 @@
 
 #include "cli.h"
 
-static const struct command commands[] = {
-	{ "features", cmd_features, "the feature catalogue: names, CPUID/MSR, prerequisites" },
-	{ "show", cmd_show, "expand a profile spec to its features" },
-	{ "decode", cmd_decode, "hex words to feature names (enabled or --disabled)" },
-	{ "encode", cmd_encode, "the disabled masks a profile sends to the kernel" },
-	{ "host", cmd_host, "what this host offers; write a host record" },
-	{ "compare", cmd_compare, "can A run where B is offered?" },
-	{ "baseline", cmd_baseline, "the common features of many hosts" },
-	{ "pools", cmd_pools, "group hosts into migration pools" },
-	{ "check-migration", cmd_check_migration, "can a partition move to a host?" },
-	{ "create", cmd_create, "create a partition for a profile on /dev/mshv" },
-	{ "cpuid", cmd_cpuid, "the CPUID a guest with a profile would see" },
-	{ "emu", cmd_emu, "run a command with /dev/mshv emulated" },
+const struct command *const cli_commands[] = {
+	&command_features, &command_show, &command_decode, &command_encode, &command_host,
+	&command_compare, &command_baseline, &command_pools, &command_check_migration,
+	&command_create, &command_cpuid, &command_emu, &command_help, NULL,
 };
 
-static void usage(FILE *f)
+const struct command *cli_command(const char *name)
 {
 	size_t i;
 
-	fprintf(f,
-		"Usage: mshvcpu [-j|-p] [--no-color] COMMAND [ARGS...]\n"
-		"       mshvcpu COMMAND --help\n"
-		"       mshvcpu --version\n\n"
-		"Commands:\n");
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f,
-		"\nOptions (also accepted after COMMAND):\n"
-		"  -j, --json       JSON output (one document, versioned \"schema\")\n"
-		"  -p, --pretty     pretty-printed JSON output\n"
-		"      --no-color   no colour (also: NO_COLOR in the environment)\n\n"
-		"Exit status: 0 success or yes, 1 a negative answer, 2 usage error,\n"
-		"3 runtime error. See mshvcpu(1).\n");
+	for (i = 0; cli_commands[i]; i++)
+		if (strcmp(name, cli_commands[i]->name) == 0)
+			return cli_commands[i];
+	return NULL;
 }
+
+static const struct command tool;
+
+static void usage(struct cli *cli)
+{
+	char line[256];
+	size_t i;
+
+	(void)cli;
+	printf("Usage: mshvcpu [OPTIONS] COMMAND [ARGS...]\n"
+	       "       mshvcpu help [COMMAND]\n"
+	       "       mshvcpu --version\n\n"
+	       "Commands:\n");
+	for (i = 0; cli_commands[i]; i++) {
+		snprintf(line, sizeof(line), "  %-16s %s", cli_commands[i]->name,
+			 cli_commands[i]->summary);
+		cli_wrap(stdout, 0, 19, line);
+	}
+	printf("\nOptions (the first five also after COMMAND):\n");
+	cli_help_options(&tool);
+	putchar('\n');
+	cli_wrap(stdout, 0, 0, "`mshvcpu help COMMAND` is `mshvcpu COMMAND --help`. Exit status: "
+		 "0 success or yes, 1 a negative answer, 2 usage error, 3 runtime error. "
+		 "See mshvcpu(1).");
+}
+
+/* The tool itself, before COMMAND: the options every command takes, and --version. */
+static const struct cli_use tool_opts[] = { { OPT_VERSION, NULL }, { OPT_COUNT, NULL } };
+static const struct command tool = {
+	.name = "mshvcpu",
+	.opts = tool_opts,
+	.stop_at_operand = true,
+	.help = usage,
+};
+
+static int unknown_command(struct cli *cli, const char *name)
+{
+	const char *names[32];
+	char hint[256];
+	size_t n;
+
+	for (n = 0; cli_commands[n] && n < ARRAY_SIZE(names); n++)
+		names[n] = cli_commands[n]->name;
+	if (cli_suggest(name, names, n, "", hint, sizeof(hint)))
+		return cli_fail(cli, EXIT_USAGE, "usage", "unknown command '%s'; did you mean %s?",
+				name, hint);
+	return cli_fail(cli, EXIT_USAGE, "usage", "unknown command '%s' (see 'mshvcpu --help')",
+			name);
+}
+
+/* mshvcpu help [COMMAND]: the same as mshvcpu [COMMAND] --help. */
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd;
+	int opt;
+
+	while ((opt = cli_getopt(cli, &command_help, argc, argv)) != CLI_END)
+		if (opt < 0)
+			return cli_stop(opt);
+	if (argc - optind > 1)
+		return cli_usage(cli, "help", "at most one COMMAND");
+	if (optind == argc) {
+		usage(cli);
+		return EXIT_YES;
+	}
+	cmd = cli_command(argv[optind]);
+	if (!cmd)
+		return unknown_command(cli, argv[optind]);
+	cli_help(cli, cmd);
+	return EXIT_YES;
+}
+
+const struct command command_help = {
+	.name = "help",
+	.run = cmd_help,
+	.summary = "this list, or a command's help (the same as COMMAND --help)",
+	.usage = "[COMMAND]",
+	.about = "Without COMMAND, the list of commands and the options every command takes "
+		 "(mshvcpu --help); with it, that command's help (mshvcpu COMMAND --help).",
+	.examples = (const char *const[]){ "mshvcpu help", "mshvcpu help check-migration", NULL },
+};
 
 static int dispatch(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
-	};
-	size_t i;
+	const struct command *cmd;
 	int opt;
 
-	opterr = 0;	/* our own one-line errors, not getopt's */
-	/* "+": global options end at the subcommand's name. */
-	while ((opt = getopt_long(argc, argv, "+" CLI_COMMON_SHORT "V", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			usage(stdout);
-			return EXIT_YES;
-		}
-		if (opt == 'V') {
+	/* Options before COMMAND: the common ones, and --version. */
+	while ((opt = cli_getopt(cli, &tool, argc, argv)) != CLI_END) {
+		if (opt < 0)
+			return cli_stop(opt);
+		if (opt == OPT_VERSION) {
 			printf("mshvcpu %s\n", mshvcpu_version_string());
 			return EXIT_YES;
 		}
-		if (!cli_common_option(cli, opt))
-			return cli_fail(cli, EXIT_USAGE, "usage",
-					"unknown option '%s' (see 'mshvcpu --help')",
-					argv[optind - 1]);
 	}
 	if (optind >= argc)
 		return cli_fail(cli, EXIT_USAGE, "usage",
 				"no command given (see 'mshvcpu --help')");
-	for (i = 0; i < ARRAY_SIZE(commands); i++) {
-		if (strcmp(argv[optind], commands[i].name) == 0) {
-			int sub_argc = argc - optind;
-			char **sub_argv = argv + optind;
-
-			optind = 0;	/* glibc: reinitialize getopt for the subcommand */
-			return commands[i].run(cli, sub_argc, sub_argv);
-		}
-	}
-	return cli_fail(cli, EXIT_USAGE, argv[optind],
-			"unknown command (see 'mshvcpu --help')");
+	cmd = cli_command(argv[optind]);
+	if (!cmd)
+		return unknown_command(cli, argv[optind]);
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: reinitialize getopt for the subcommand */
+	return cmd->run(cli, argc, argv);
 }
 
 int main(int argc, char **argv)

@@ -7,13 +7,13 @@
 bool model_option(struct model_opts *m, int opt, const char *arg)
 {
 	switch (opt) {
-	case 'H':
+	case OPT_HOST:
 		m->host = arg;
 		return true;
-	case 'k':
+	case OPT_KERNEL:
 		m->kernel = arg;
 		return true;
-	case 'T':
+	case OPT_TRACE:
 		m->trace = arg;
 		return true;
 	default:

@@ -6,18 +6,13 @@
 #include "cli.h"
 #include "sim.h"
 
-#define MODEL_LONG_OPTIONS						\
-	{ "host", required_argument, NULL, 'H' },			\
-	{ "kernel", required_argument, NULL, 'k' },			\
-	{ "trace", required_argument, NULL, 'T' }
-
-#define MODEL_HELP							\
-"  -H, --host HOST      the modelled host: this machine (default, its CPUID),\n" \
-"                       all (every bit of every word), a host record, a model,\n" \
-"                       literal words or a spec (e.g. host,-avx512)\n"	\
-"  -k, --kernel LEVEL   the driver release: v1-only (before 6.19),\n"	\
-"                       cpu-features (6.19), nested-smt (2026, default)\n" \
-"  -T, --trace FILE     append the hypercall trace to FILE (JSON Lines)\n"
+/* The model's options, as create, cpuid and emu take them (struct cli_use). */
+#define MODEL_HOST_HELP							\
+	"the modelled host: this machine (default, its CPUID), all (every bit of "	\
+	"every word), a host record, a model, literal words or a spec (e.g. "	\
+	"host,-avx512)"
+#define MODEL_OPTIONS							\
+	{ OPT_HOST, MODEL_HOST_HELP }, { OPT_KERNEL, NULL }, { OPT_TRACE, NULL }
 
 /* true if @opt was a model option (stored in @m). */
 bool model_option(struct model_opts *m, int opt, const char *arg);

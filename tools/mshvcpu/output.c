@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -123,6 +124,18 @@ int cli_fail_lib(struct cli *cli, int status, const char *what,
 	return cli_fail(cli, status, what, "%s", strerror(code < 0 ? -code : code));
 }
 
+int cli_fail_lib_at(struct cli *cli, int status, const char *what, const char *source,
+		    unsigned int line, const struct mshvcpu_error *err, int code)
+{
+	/* The library's own place wins: it knows the column too. */
+	if (!line || (err && err->source[0] && err->line))
+		return cli_fail_lib(cli, status, what, err, code);
+	if (err && err->message[0])
+		return cli_fail(cli, status, what, "%s:%u: %s", source, line, err->message);
+	return cli_fail(cli, status, what, "%s:%u: %s", source, line,
+			strerror(code < 0 ? -code : code));
+}
+
 int cli_spec_status(const struct mshvcpu_error *err, int code)
 {
 	/* A bad spec is a usage error; a bad or unreadable file it names is not. */
@@ -146,28 +159,25 @@ void cli_warn(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (cli && cli->quiet)
+		return;
 	va_start(ap, fmt);
 	verr(cli, 0, "warning: ", fmt, ap);
 	va_end(ap);
 }
 
-bool cli_common_option(struct cli *cli, int opt)
+void cli_note(struct cli *cli, const char *what, const char *fmt, ...)
 {
-	switch (opt) {
-	case 'j':
-		if (cli->mode == OUT_TEXT)
-			cli->mode = OUT_JSON;
-		return true;
-	case 'p':
-		cli->mode = OUT_JSON_PRETTY;
-		return true;
-	case 0x100:
-		cli->color = false;
-		cli->color_forced_off = true;
-		return true;
-	default:
-		return false;
-	}
+	char prefix[256];
+	va_list ap;
+
+	if (cli && cli->quiet)
+		return;
+	mshvcpu_text_escape(prefix, sizeof(prefix) - 2, what, strlen(what));
+	strcat(prefix, ": ");
+	va_start(ap, fmt);
+	verr(cli, 0, prefix, fmt, ap);
+	va_end(ap);
 }
 
 bool cli_json(const struct cli *cli)
@@ -207,25 +217,32 @@ const char *cli_color(const struct cli *cli, const char *sgr)
 	return "";
 }
 
-/* The value is formatted whole, then escaped: colour is ours to add, around it. */
+/*
+ * The value is formatted whole, then escaped: colour is ours to add, around
+ * it. A long value wraps under itself.
+ */
 __attribute__((format(printf, 5, 0)))
 static void vkv(struct cli *cli, int width, const char *label, const char *sgr,
 		const char *fmt, va_list ap)
 {
-	char *value = NULL;
+	char *value = NULL, *line = NULL;
 	int n = vasprintf(&value, fmt, ap);
+	size_t col = strlen(label) > (size_t)width ? strlen(label) : (size_t)width;
+	char escaped[8192];
 
-	printf("%s%-*s%s ", cli_color(cli, C_BOLD), width, label, cli_color(cli, C_RESET));
-	if (sgr)
-		fputs(cli_color(cli, sgr), stdout);
 	if (n >= 0)
-		put_escaped(stdout, value, (size_t)n);
+		mshvcpu_text_escape(escaped, sizeof(escaped), value, (size_t)n);
 	else
-		fputs("(out of memory)", stdout);
-	if (sgr)
-		fputs(cli_color(cli, C_RESET), stdout);
-	putchar('\n');
+		snprintf(escaped, sizeof(escaped), "(out of memory)");
 	free(value);
+	printf("%s%-*s%s ", cli_color(cli, C_BOLD), width, label, cli_color(cli, C_RESET));
+	if (asprintf(&line, "%s%s%s", sgr ? cli_color(cli, sgr) : "", escaped,
+		     sgr ? cli_color(cli, C_RESET) : "") < 0) {
+		puts(escaped);
+		return;
+	}
+	cli_wrap(stdout, col + 1, (size_t)width + 1, line);
+	free(line);
 }
 
 void cli_kv(struct cli *cli, int width, const char *label, const char *fmt, ...)
@@ -247,27 +264,181 @@ void cli_kv_color(struct cli *cli, int width, const char *label, const char *sgr
 	va_end(ap);
 }
 
-void cli_print_wrapped(FILE *f, int indent, const char *const *words, size_t n)
+/*
+ * Text fitted to the width
+ *
+ * Every text line the tool prints goes through cli_wrap(): it breaks
+ * between words so that no line is wider than cli_width(), measured in
+ * characters (a UTF-8 sequence is one, our colour codes none).
+ */
+
+/* Our own colour codes: ESC '[' ... 'm'. Returns its length, or 0. */
+static size_t sgr_len(const char *s, size_t len)
 {
-	int col = indent;
 	size_t i;
 
-	fprintf(f, "%*s", indent, "");
-	for (i = 0; i < n; i++) {
-		int len = (int)strlen(words[i]);
+	if (len < 3 || s[0] != '\033' || s[1] != '[')
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] == 'm')
+			return i + 1;
+	return 0;
+}
 
-		if (col > indent && col + 1 + len > 78) {
-			fprintf(f, "\n%*s", indent, "");
+static size_t text_width(const char *s, size_t len)
+{
+	size_t i = 0, n = 0, skip;
+
+	while (i < len) {
+		if ((skip = sgr_len(s + i, len - i))) {
+			i += skip;
+			continue;
+		}
+		if (((unsigned char)s[i] & 0xc0) != 0x80)	/* not a continuation byte */
+			n++;
+		i++;
+	}
+	return n;
+}
+
+size_t cli_text_width(const char *s)
+{
+	return text_width(s, strlen(s));
+}
+
+/* Bytes of @s (@len) that make at most @cols characters, never cutting a sequence. */
+static size_t bytes_for(const char *s, size_t len, size_t cols)
+{
+	size_t i = 0, n = 0, skip;
+
+	while (i < len) {
+		if ((skip = sgr_len(s + i, len - i))) {
+			i += skip;
+			continue;
+		}
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == cols)
+			break;
+		i++;
+	}
+	return i;
+}
+
+int cli_width(void)
+{
+	static int width;
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+
+	if (width)
+		return width;
+	/* COLUMNS, when it is a number, is what the user asked for; then the terminal. */
+	if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+
+		if (!*end && v > 0)
+			width = (int)(v < 20 ? 20 : v > 1000 ? 1000 : v);
+	}
+	if (!width && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		width = ws.ws_col < 20 ? 20 : ws.ws_col;
+	if (!width)
+		width = 80;
+	return width;
+}
+
+/* A word as it shows: CLI_GLUE is a blank. */
+static void put_word(FILE *f, const char *word, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		fputc(word[i] == CLI_GLUE[0] ? ' ' : word[i], f);
+}
+
+void cli_wrap_marked(FILE *f, size_t col, size_t indent, const char *mark, const char *text)
+{
+	size_t width = (size_t)cli_width(), markw = mark ? strlen(mark) : 0;
+	const char *p = text;
+	bool words = false;	/* a word is on this line already */
+
+	if (indent + 8 > width)
+		indent = width > 8 ? width - 8 : 0;
+	while (*p) {
+		const char *gap = p, *word, *next;
+		size_t gapw, w, len;
+
+		while (*p == ' ')
+			p++;
+		gapw = (size_t)(p - gap);
+		if (*p == '\n') {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+			words = false;
+			p++;
+			continue;
+		}
+		if (!*p)
+			break;
+		word = p;
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+		len = (size_t)(p - word);
+		w = text_width(word, len);
+		/* Room for the mark too when more follows. */
+		for (next = p; *next == ' '; next++)
+			;
+		if (!words) {
+			/* Leading blanks are the caller's layout: kept. */
+			fwrite(gap, 1, gapw, f);
+			col += gapw;
+		} else if (col + gapw + w + (*next ? markw : 0) <= width) {
+			fwrite(gap, 1, gapw, f);
+			col += gapw;
+		} else {
+			fprintf(f, "%s\n%*s", mark ? mark : "", (int)indent, "");
 			col = indent;
 		}
-		if (col > indent) {
-			fputc(' ', f);
-			col++;
+		/* A word wider than the line is cut between characters. */
+		while (col + w > width && width > col) {
+			size_t cut = bytes_for(word, len, width - col);
+
+			put_word(f, word, cut);
+			fprintf(f, "\n%*s", (int)indent, "");
+			word += cut;
+			len -= cut;
+			w = text_width(word, len);
+			col = indent;
 		}
-		fputs(words[i], f);
-		col += len;
+		put_word(f, word, len);
+		col += w;
+		words = true;
 	}
 	fputc('\n', f);
+}
+
+void cli_wrap(FILE *f, size_t col, size_t indent, const char *text)
+{
+	cli_wrap_marked(f, col, indent, NULL, text);
+}
+
+void cli_print_wrapped(FILE *f, int indent, const char *const *words, size_t n)
+{
+	size_t len = 1, i;
+	char *line, *end;
+
+	for (i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	line = malloc(len);
+	if (!line)
+		abort();	/* a few hundred bytes */
+	end = line;
+	*end = '\0';
+	for (i = 0; i < n; i++)
+		end += sprintf(end, "%s%s", i ? " " : "", words[i]);
+	fprintf(f, "%*s", indent, "");
+	cli_wrap(f, (size_t)indent, (size_t)indent, line);
+	free(line);
 }
 
 size_t cli_count(const struct mshvcpu_featureset *set, enum mshvcpu_revision rev,
@@ -360,18 +531,18 @@ struct json_object *cli_json_words(const struct mshvcpu_featureset *set)
 
 struct table {
 	size_t ncols;
-	const char *const *headers;
+	const struct table_col *cols;
 	char **cells;		/* nrows * ncols, owned */
 	size_t nrows, cap;
 };
 
-struct table *table_new(size_t ncols, const char *const *headers)
+struct table *table_new(size_t ncols, const struct table_col *cols)
 {
 	struct table *t = calloc(1, sizeof(*t));
 
 	if (t) {
 		t->ncols = ncols;
-		t->headers = headers;
+		t->cols = cols;
 	}
 	return t;
 }
@@ -399,36 +570,100 @@ void table_add(struct table *t, const char *const *cells)
 	t->nrows++;
 }
 
-/* The last column is not padded: no trailing blanks. */
+/* A cell and the blanks to the next column; the last one on a line unpadded. */
 static void table_cell(FILE *f, const char *text, size_t width, bool last)
 {
-	if (last)
-		fputs(text, f);
-	else
-		fprintf(f, "%-*s  ", (int)width, text);
+	fputs(text, f);
+	if (!last)
+		fprintf(f, "%*s", (int)(width - cli_text_width(text) + 2), "");
 }
 
+/* The last column wraps within itself when it has at least this much room. */
+#define TABLE_MIN_LAST 24
+
+/*
+ * What moves under a row: the last column's text, then "; header value"
+ * for each other moved column, unless the value says nothing ("", "-" or
+ * the column's @quiet value).
+ */
+static char *table_moved(const struct table *t, size_t r, size_t keep)
+{
+	char *const *row = t->cells + r * t->ncols;
+	const char *last = row[t->ncols - 1];
+	size_t len = strlen(last) + 1, c;
+	char *text, *end;
+
+	for (c = keep; c + 1 < t->ncols; c++)
+		len += strlen(t->cols[c].header) + strlen(row[c]) + 3;
+	text = malloc(len);
+	if (!text)
+		abort();
+	end = text;
+	*end = '\0';
+	if (strcmp(last, "-") != 0)
+		end += sprintf(end, "%s", last);
+	for (c = keep; c + 1 < t->ncols; c++) {
+		const char *h;
+
+		if (!row[c][0] || strcmp(row[c], "-") == 0 ||
+		    (t->cols[c].quiet && strcmp(row[c], t->cols[c].quiet) == 0))
+			continue;
+		end += sprintf(end, "%s", end == text ? "" : "; ");
+		for (h = t->cols[c].header; *h; h++)
+			*end++ = (char)(*h >= 'A' && *h <= 'Z' ? *h - 'A' + 'a' : *h);
+		end += sprintf(end, " %s", row[c]);
+	}
+	return text;
+}
+
+/*
+ * Aligned columns fitted to cli_width(). When all of them fit, with at
+ * least TABLE_MIN_LAST characters for the last, the last wraps within its
+ * column. Otherwise the leading columns that fit stay on the row's line and
+ * the others move to an indented line under it (table_moved()).
+ */
 void table_print(struct cli *cli, struct table *t, FILE *f)
 {
-	size_t width[16] = { 0 }, r, c;
+	size_t width = (size_t)cli_width(), w[16] = { 0 }, start[16] = { 0 }, r, c, keep;
+	size_t n = t->ncols < ARRAY_SIZE(w) ? t->ncols : ARRAY_SIZE(w);
 
-	for (c = 0; c < t->ncols && c < ARRAY_SIZE(width); c++) {
-		width[c] = strlen(t->headers[c]);
+	for (c = 0; c < n; c++) {
+		w[c] = cli_text_width(t->cols[c].header);
 		for (r = 0; r < t->nrows; r++) {
-			size_t len = strlen(t->cells[r * t->ncols + c]);
+			size_t len = cli_text_width(t->cells[r * t->ncols + c]);
 
-			if (len > width[c])
-				width[c] = len;
+			if (len > w[c])
+				w[c] = len;
 		}
+		if (c)
+			start[c] = start[c - 1] + w[c - 1] + 2;
 	}
+	keep = n;
+	if (n > 1 && start[n - 1] + (w[n - 1] < TABLE_MIN_LAST ? w[n - 1] : TABLE_MIN_LAST) > width)
+		for (keep = 1; keep + 1 < n && start[keep] + w[keep] <= width; keep++)
+			;
 	fputs(cli_color(cli, C_BOLD), f);
-	for (c = 0; c < t->ncols; c++)
-		table_cell(f, t->headers[c], width[c], c + 1 == t->ncols);
+	for (c = 0; c < keep; c++)
+		table_cell(f, t->cols[c].header, w[c], c + 1 == keep);
 	fprintf(f, "%s\n", cli_color(cli, C_RESET));
 	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++)
-			table_cell(f, t->cells[r * t->ncols + c], width[c], c + 1 == t->ncols);
-		fputc('\n', f);
+		char *const *row = t->cells + r * t->ncols;
+
+		for (c = 0; c + 1 < keep; c++)
+			table_cell(f, row[c], w[c], false);
+		if (keep == n) {
+			cli_wrap(f, start[c], start[c], row[c]);
+		} else {
+			char *moved = table_moved(t, r, keep);
+			size_t indent = n > 1 ? start[1] : 2;
+
+			fprintf(f, "%s\n", row[c]);
+			if (*moved) {
+				fprintf(f, "%*s", (int)indent, "");
+				cli_wrap(f, indent, indent, moved);
+			}
+			free(moved);
+		}
 	}
 }
 
@@ -915,14 +1150,4 @@ void cli_format_location(const struct mshvcpu_feature *f, enum mshvcpu_vendor ve
 		snprintf(buf, len, "%x.%x %s[%u]", loc.leaf, loc.subleaf, regs[loc.reg], loc.bit);
 	else
 		snprintf(buf, len, "-");
-}
-
-int cli_bad_option(struct cli *cli, const char *cmd, int argc, char **argv)
-{
-	extern int optind, optopt;
-	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-
-	if (optopt && strncmp(arg, "--", 2) != 0)
-		return cli_usage(cli, cmd, "unknown option or missing argument: -%c", optopt);
-	return cli_usage(cli, cmd, "unknown option or missing argument: %s", arg);
 }

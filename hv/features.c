@@ -19,7 +19,7 @@
 
 const struct hv_feature_row hv_feature_rows[HV_FEATURE_ID_COUNT] = {
 #define HV_FEATURE(id, word_, bit_, since, kind_, kname, intel_, amd_,	\
-		   archcap, linux_, qemu_, qemu_amd, prereqs_, xcomp,	\
+		   archcap, vendor_, linux_, qemu_, qemu_amd, prereqs_, xcomp,	\
 		   msrs, desc, note)					\
 	[HV_FEATURE_ID_##id] = {					\
 		.name = #id, .word = HV_FEATURE_WORD_##word_,		\

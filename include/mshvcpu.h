@@ -236,6 +236,12 @@ MSHVCPU_API const char *mshvcpu_feature_qemu_name(const struct mshvcpu_feature *
 MSHVCPU_API int mshvcpu_feature_cpuid(const struct mshvcpu_feature *f,
 				      enum mshvcpu_vendor vendor,
 				      struct mshvcpu_cpuid_location *loc);
+/*
+ * The one vendor whose processors have the feature (SSE4a: AMD; TSX:
+ * Intel), or MSHVCPU_VENDOR_ANY. The bank bit exists on every host; a
+ * guest of the other vendor never sees the feature.
+ */
+MSHVCPU_API enum mshvcpu_vendor mshvcpu_feature_vendor_only(const struct mshvcpu_feature *f);
 /* The IA32_ARCH_CAPABILITIES bit the feature drives, or -1. */
 MSHVCPU_API int mshvcpu_feature_arch_cap_bit(const struct mshvcpu_feature *f);
 /* Direct prerequisites; returns the count, writes up to @max. */
@@ -326,6 +332,15 @@ MSHVCPU_API size_t mshvcpu_featureset_count_unknown(const struct mshvcpu_feature
 MSHVCPU_API uint64_t mshvcpu_featureset_unnamed_bits(const struct mshvcpu_featureset *set,
 						     enum mshvcpu_word word,
 						     enum mshvcpu_revision rev);
+/*
+ * The enabled features of @set (named in @rev) that show in CPUID only on
+ * another vendor's processors -- sse4a or xop in an Intel set: a guest of
+ * @set's vendor would never see them. @out (if given) gets them, enabled
+ * and known; returns how many. A vendor-neutral set has none.
+ */
+MSHVCPU_API size_t mshvcpu_featureset_other_vendor(const struct mshvcpu_featureset *set,
+						   enum mshvcpu_revision rev,
+						   struct mshvcpu_featureset *out);
 /*
  * Iteration over entries of kind FEATURE named in @rev whose state is
  * @state, in table order:
@@ -745,6 +760,19 @@ MSHVCPU_API void mshvcpu_check_migration(const struct mshvcpu_partition_record *
  * Creating a partition
  */
 
+/*
+ * A request someone else already made of the kernel, to be honoured as
+ * well: what a VMM asked for itself (mshvcpu apply). Its partition flags
+ * go along, its isolation type is kept, and what it disables stays
+ * disabled: the masks sent are the union of its masks and the profile's.
+ */
+struct mshvcpu_create_base {
+	uint64_t pt_flags;		/* MSHV_PT_BIT_* bits (CPU_AND_XSAVE_FEATURES aside) */
+	uint64_t isolation;		/* pt_isolation */
+	uint64_t disabled_banks[2];	/* *disabled* sense, as in the v2 struct */
+	uint64_t disabled_xsave;
+};
+
 struct mshvcpu_create_opts {
 	size_t sz;
 	enum mshvcpu_policy policy;		/* default forward-compatible */
@@ -756,6 +784,16 @@ struct mshvcpu_create_opts {
 	bool no_initialize;
 	const char *device;			/* default "/dev/mshv" */
 	const struct mshvcpu_device_ops *ops;	/* default: system calls */
+	/*
+	 * Every feature the profile enables must reach the partition: checked
+	 * against the host's offer before the create (where the kernel lets it
+	 * be read) and against what the partition got after it; -ENOTSUP
+	 * naming the features otherwise, and nothing is left created. Without
+	 * it they are reported in the record's "dropped". (A feature the base
+	 * request disables is not the host's to give.)
+	 */
+	bool enforce;
+	const struct mshvcpu_create_base *base;	/* NULL: none */
 };
 
 /*
@@ -763,7 +801,8 @@ struct mshvcpu_create_opts {
  * (v2 where the kernel has it), set bank 2 as an early property when the
  * profile constrains it, initialize, read back what the partition got.
  * On success *partition_fd is the new partition's descriptor (close it with
- * the same ops) and @record describes it.
+ * the same ops) and @record describes it. A profile of the other vendor
+ * than the host's is refused (-EXDEV) wherever the host can be read.
  */
 MSHVCPU_API int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 					 const struct mshvcpu_create_opts *opts,

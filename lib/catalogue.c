@@ -32,13 +32,14 @@
 
 static const struct mshvcpu_feature catalogue[] = {
 #define HV_FEATURE(id, word_, bit_, since_, kind_, kname, intel_, amd_,	\
-		   archcap, linux_, qemu_, qemu_amd_, prereqs_, xcomp,	\
+		   archcap, vendor_, linux_, qemu_, qemu_amd_, prereqs_, xcomp,	\
 		   msrs_, desc, note_)					\
 	[HV_FEATURE_ID_##id] = {					\
 		.name = #id, .word = HV_FEATURE_WORD_##word_,		\
 		.bit = (bit_), .since = HV_FEATURE_REV_##since_,	\
 		.kind = HV_FEATURE_KIND_##kind_, .kernel_name = (kname), \
 		.intel = intel_, .amd = amd_, .arch_cap_bit = (archcap), \
+		.vendor_only = MSHVCPU_VENDOR_##vendor_,		\
 		.linux_flag = (linux_), .qemu_name = (qemu_),		\
 		.qemu_name_amd = (qemu_amd_), prereqs_,			\
 		.xsave_components = (xcomp), msrs_,			\
@@ -441,6 +442,11 @@ int mshvcpu_feature_cpuid(const struct mshvcpu_feature *f,
 int mshvcpu_feature_arch_cap_bit(const struct mshvcpu_feature *f)
 {
 	return f->arch_cap_bit;
+}
+
+enum mshvcpu_vendor mshvcpu_feature_vendor_only(const struct mshvcpu_feature *f)
+{
+	return (enum mshvcpu_vendor)f->vendor_only;
 }
 
 size_t mshvcpu_feature_prereqs(const struct mshvcpu_feature *f,

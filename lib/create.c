@@ -6,7 +6,9 @@
  *     flag's bank 1 bit pulled in;
  *  2. a pre-flight check of what the hypervisor would actually be asked
  *     (against the host's offer when it can be read), so that a request it
- *     would refuse fails here with the reason instead of as EIO;
+ *     would refuse fails here with the reason instead of as EIO -- and a
+ *     profile of the other vendor, or (enforce) one the host cannot give
+ *     in full, fails here too;
  *  3. MSHV_CREATE_PARTITION with the v2 struct where the kernel has it
  *     (Linux >= 6.19, recognised by its self-targeted MSHV_ROOT_HVCALL),
  *     the v1 struct only when that loses nothing or the caller allows it;
@@ -37,7 +39,91 @@ struct create_ctx {
 	bool host_known;
 	struct mshvcpu_featureset offered;	/* root partition's offer, if readable */
 	bool self_hvcall;			/* kernel >= 6.19 */
+	const struct mshvcpu_create_base *base;	/* NULL: none */
 };
+
+/* The base request's disabled features, as a set in the disabled sense. */
+static void base_disabled(const struct create_ctx *c, uint64_t out[MSHVCPU_WORD_COUNT])
+{
+	memset(out, 0, MSHVCPU_WORD_COUNT * sizeof(out[0]));
+	if (!c->base)
+		return;
+	out[MSHVCPU_WORD_BANK0] = c->base->disabled_banks[0];
+	out[MSHVCPU_WORD_BANK1] = c->base->disabled_banks[1];
+	out[MSHVCPU_WORD_XSAVE] = c->base->disabled_xsave;
+}
+
+/* The base request's disabled features leave the request, with what needs them. */
+static void base_disable(struct create_ctx *c)
+{
+	uint64_t base[MSHVCPU_WORD_COUNT];
+	const struct mshvcpu_feature *f;
+	size_t i;
+
+	base_disabled(c, base);
+	for (i = 0; (f = mshvcpu_feature_at(i)); i++)
+		if (base[f->word] >> f->bit & 1 &&
+		    mshvcpu_featureset_has(&c->rec->requested, f))
+			mshvcpu_deps_disable(&c->rec->requested, f, NULL, 0);
+}
+
+/* -ENOTSUP naming the features of @lacking (enabled sense): @why says where they went. */
+static int lacking_features(struct create_ctx *c, const struct mshvcpu_featureset *lacking,
+			    const char *why)
+{
+	char names[512];
+	int n = mshvcpu_featureset_format_names(lacking, c->rec->revision, ", ", names,
+						sizeof(names));
+
+	return set_error(c->err, -ENOTSUP, "%s: %s%s", why, names,
+			 n >= (int)sizeof(names) ? "..." : "");
+}
+
+/* Vendor, and with enforce every feature asked for, against the host's offer. */
+static int host_can_give(struct create_ctx *c, bool enforce)
+{
+	const struct mshvcpu_partition_record *rec = c->rec;
+	struct mshvcpu_featureset lacking;
+	bool any = false;
+	unsigned int w;
+
+	if (!c->host_known)
+		return 0;
+	if (rec->requested.vendor != MSHVCPU_VENDOR_ANY &&
+	    rec->requested.vendor != c->offered.vendor)
+		return set_error(c->err, -EXDEV, "the profile is for %s processors and this "
+				 "host's are %s: a guest cannot change vendor",
+				 mshvcpu_vendor_name(rec->requested.vendor),
+				 mshvcpu_vendor_name(c->offered.vendor));
+	if (!enforce)
+		return 0;
+	mshvcpu_featureset_init(&lacking, rec->requested.vendor);
+	for (w = 0; w < MSHVCPU_WORD_COUNT; w++) {
+		lacking.enabled[w] = rec->requested.enabled[w] &
+				     catalogue_feature_mask(w, rec->revision) &
+				     c->offered.known[w] & ~c->offered.enabled[w];
+		any |= lacking.enabled[w] != 0;
+	}
+	return any ? lacking_features(c, &lacking, "this host cannot give the profile "
+				      "(--enforce); it lacks") : 0;
+}
+
+/* With enforce: everything asked for arrived, but what the base request disabled. */
+static int nothing_dropped(struct create_ctx *c)
+{
+	struct mshvcpu_featureset lost = c->rec->dropped;
+	uint64_t base[MSHVCPU_WORD_COUNT];
+	bool any = false;
+	unsigned int w;
+
+	base_disabled(c, base);
+	for (w = 0; w < MSHVCPU_WORD_COUNT; w++) {
+		lost.enabled[w] &= ~base[w];
+		any |= lost.enabled[w] != 0;
+	}
+	return any ? lacking_features(c, &lost, "the partition did not get the whole "
+				      "profile (--enforce); missing") : 0;
+}
 
 static uint64_t pt_flags_for(unsigned int flags)
 {
@@ -135,11 +221,16 @@ static int v1_allowed(struct create_ctx *c, bool allow_fallback)
 	return 0;
 }
 
+static uint64_t isolation_of(const struct create_ctx *c)
+{
+	return c->base ? c->base->isolation : MSHV_PT_ISOLATION_NONE;
+}
+
 static int create_v1(struct create_ctx *c, int dev)
 {
 	struct mshv_create_partition args = {
 		.pt_flags = c->rec->pt_flags,
-		.pt_isolation = MSHV_PT_ISOLATION_NONE,
+		.pt_isolation = isolation_of(c),
 	};
 
 	c->rec->create_struct = MSHVCPU_CREATE_V1;
@@ -151,7 +242,7 @@ static int create_v2(struct create_ctx *c, int dev, uint64_t pt_flags)
 	const struct mshvcpu_masks *m = &c->rec->masks;
 	struct mshv_create_partition_v2 args = {
 		.pt_flags = pt_flags | (1ULL << MSHV_PT_BIT_CPU_AND_XSAVE_FEATURES),
-		.pt_isolation = MSHV_PT_ISOLATION_NONE,
+		.pt_isolation = isolation_of(c),
 		.pt_num_cpu_fbanks = MSHV_NUM_CPU_FEATURES_BANKS,
 		.pt_cpu_fbanks = { m->disabled_banks[0], m->disabled_banks[1] },
 #if defined(__x86_64__)
@@ -272,8 +363,9 @@ int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 			     struct mshvcpu_partition_record *rec, struct mshvcpu_error *err)
 {
 	struct create_ctx c = { .rec = rec, .err = err };
+	bool enforce = OPTS_GET(opts, enforce, false);
 	uint16_t status = 0;
-	int dev, pfd = -1, ret;
+	int dev, pfd = -1, ret, w;
 
 	if (partition_fd)
 		*partition_fd = -1;
@@ -284,6 +376,7 @@ int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 	memset(rec, 0, sizeof(*rec));
 	c.ops = device_ops_or_default(OPTS_GET(opts, ops, NULL));
 	c.device = OPTS_GET(opts, device, "/dev/mshv");
+	c.base = OPTS_GET(opts, base, NULL);
 
 	rec->spec = strdup(profile->spec);
 	if (!rec->spec)
@@ -296,12 +389,27 @@ int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 	}
 	rec->create_flags = OPTS_GET(opts, flags, 0U);
 	rec->pt_flags = pt_flags_for(rec->create_flags);
+	if (c.base)
+		rec->pt_flags |= c.base->pt_flags & ~(1ULL << MSHV_PT_BIT_CPU_AND_XSAVE_FEATURES);
 	rec->requested = profile->features;
 	/* Nested virtualization needs the flag *and* bank 1's nested_virt. */
 	if (rec->create_flags & MSHVCPU_CREATE_NESTED)
 		mshvcpu_deps_enable(&rec->requested, catalogue_by_id(HV_FEATURE_ID_nested_virt),
 				    NULL, 0);
+	/*
+	 * What the base request disables stays disabled, and so do the
+	 * features that depend on it: the hypervisor refuses a partition
+	 * that keeps a feature without its prerequisite.
+	 */
+	if (c.base)
+		base_disable(&c);
 	mshvcpu_masks_from_enabled(&rec->requested, rec->policy, rec->revision, &rec->masks);
+	/* Its bits no revision names go as it sent them. */
+	if (c.base) {
+		for (w = 0; w < 2; w++)
+			rec->masks.disabled_banks[w] |= c.base->disabled_banks[w];
+		rec->masks.disabled_xsave |= c.base->disabled_xsave;
+	}
 
 	dev = device_open(c.ops, c.device);
 	if (dev < 0) {
@@ -312,6 +420,8 @@ int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 	}
 	read_offer(&c, dev);
 	ret = preflight(&c);
+	if (!ret)
+		ret = host_can_give(&c, enforce);
 	if (ret)
 		goto close_dev;
 
@@ -356,6 +466,8 @@ int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 		}
 	}
 	ret = read_back(&c, pfd);
+	if (!ret && enforce)
+		ret = nothing_dropped(&c);
 	if (ret)
 		goto close_partition;
 

@@ -172,6 +172,34 @@ size_t mshvcpu_featureset_count(const struct mshvcpu_featureset *set,
 	return n;
 }
 
+/* Hygon's processors are AMD's design: what only AMD has, Hygon has too. */
+static enum mshvcpu_vendor design_of(enum mshvcpu_vendor vendor)
+{
+	return vendor == MSHVCPU_VENDOR_HYGON ? MSHVCPU_VENDOR_AMD : vendor;
+}
+
+size_t mshvcpu_featureset_other_vendor(const struct mshvcpu_featureset *set,
+				       enum mshvcpu_revision rev, struct mshvcpu_featureset *out)
+{
+	const struct mshvcpu_feature *f = NULL;
+	size_t n = 0;
+
+	if (out)
+		mshvcpu_featureset_init(out, set->vendor);
+	if (set->vendor == MSHVCPU_VENDOR_ANY)
+		return 0;
+	while ((f = mshvcpu_featureset_next(set, rev, MSHVCPU_ENABLED, f))) {
+		enum mshvcpu_vendor only = mshvcpu_feature_vendor_only(f);
+
+		if (only == MSHVCPU_VENDOR_ANY || only == design_of(set->vendor))
+			continue;
+		if (out)
+			mshvcpu_featureset_enable(out, f);
+		n++;
+	}
+	return n;
+}
+
 size_t mshvcpu_featureset_count_unknown(const struct mshvcpu_featureset *set,
 					enum mshvcpu_revision rev)
 {

@@ -80,6 +80,7 @@ struct mshvcpu_feature {
 	unsigned char since;		/* enum hv_feature_revision */
 	unsigned char kind;		/* enum hv_feature_kind */
 	signed char arch_cap_bit;
+	unsigned char vendor_only;	/* enum mshvcpu_vendor: ANY, or the one that has it */
 	unsigned char nprereqs;
 	unsigned char nmsrs;
 	unsigned short prereqs[HV_FEATURE_MAX_PREREQS];	/* enum hv_feature_id */

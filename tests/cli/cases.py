@@ -254,6 +254,20 @@ case("create", "create_v1_only_allowed", ["create", "--in-process", "--host", SK
 case("create", "create_nested_flag_on_619", ["create", "--in-process", "--host", ICX, "--kernel", "cpu-features", "--flags", "nested", ICX], status=3)
 case("create", "create_refused_sole_mb_clear", ["create", "--in-process", "--host", SKX, f"{SKX},-mb_clear"], status=3)
 case("create", "create_dropped", ["create", "--in-process", "--host", SKX, ICX])
+# What cannot be had: the other vendor's features warn, and with --enforce
+# fail naming them; a host lacking features fails create --enforce before
+# anything is created; an AMD profile on an Intel host is refused outright.
+case("create", "show_other_vendor_warns", ["show", f"{SKX},+sse4a,+xop"])
+case("create", "show_other_vendor_enforced", ["show", "--enforce", f"{SKX},+sse4a"], status=2)
+case("create", "show_amd_profile_tsx_enforced", ["show", "-e", "whp-epyc-milan-azure,+rtm"], status=2)
+case("create", "show_host_lacks_warns", ["show", "--host", "whp-epyc-milan-azure", "x86-64-v4"])
+case("create", "show_host_lacks_enforced", ["show", "--enforce", "--host", "whp-epyc-milan-azure", "x86-64-v4"], status=2)
+case("create", "show_host_vendor_enforced", ["show", "--enforce", "--host", SKX, "whp-epyc-milan-azure"], status=2)
+case("create", "create_enforce_host_lacks", ["create", "--in-process", "--host", SKX, "--enforce", ICX], status=3)
+case("create", "create_enforce_met", ["create", "--in-process", "--host", ICX, "--enforce", "x86-64-v4"])
+case("create", "create_other_vendor_refused", ["create", "--in-process", "--host", SKX, "whp-epyc-milan-azure"], status=3)
+case("create", "create_other_vendor_feature_enforced", ["create", "--in-process", "--host", SKX, "-e", f"{SKX},+xop"], status=2)
+case("cpuid", "cpuid_enforce_host_lacks", ["cpuid", "--host", SKX, "--enforce", f"{SKX},+avx512_vnni", "7"], status=3)
 case("create", "create_json_output", ["-j", "create", "--in-process", "--host", ICX, "-o", "{tmp}/g.json", f"{ICX},-avx512"],
      checks=[json_has(("format", "mshvcpu-partition")), file_exists("g.json", "mshvcpu-partition")])
 case("create", "create_no_device", ["create", "--device", "{tmp}/no-mshv", "x86-64-v3"], status=3)

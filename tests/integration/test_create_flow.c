@@ -216,6 +216,101 @@ static void no_initialize_leaves_the_early_window_open(void **state)
 	done(&fl);
 }
 
+/* Like run(), with a base request and enforce. */
+static void run_with(struct flow *fl, const char *host, const char *spec,
+		     const struct mshvcpu_create_base *base, bool enforce)
+{
+	struct sim_config config = { .host = host, .abi = KSHIM_ABI_NESTED_SMT };
+	MSHVCPU_OPTS(mshvcpu_profile_opts, popts, .host = NULL);
+	MSHVCPU_OPTS(mshvcpu_create_opts, copts, .base = base, .enforce = enforce,
+		     .policy = MSHVCPU_POLICY_MIGRATION_SAFE);
+
+	memset(fl, 0, sizeof(*fl));
+	assert_int_equal(sim_create(&config, &fl->sim, &fl->err), 0);
+	popts.host = sim_host(fl->sim);
+	assert_int_equal(mshvcpu_profile_parse(spec, &popts, &fl->profile, &fl->err), 0);
+	copts.ops = sim_device_ops(fl->sim);
+	fl->ret = mshvcpu_partition_create(fl->profile, &copts, &fl->pfd, &fl->rec, &fl->err);
+}
+
+static void a_base_request_is_honoured_as_well(void **state)
+{
+	/* A VMM that asked for LAPIC and X2APIC and disabled bank 0 bit 0 (sse3) and xsave bit 2. */
+	const struct mshvcpu_create_base base = {
+		.pt_flags = 1ULL << 0 | 1ULL << 1 | 1ULL << 3,
+		.disabled_banks = { 1ULL << 0, 0 },
+		.disabled_xsave = 1ULL << 2,
+	};
+	struct hv_partition_info info, alone;
+	struct flow fl;
+
+	(void)state;
+	run_with(&fl, ICX, "x86-64-v3", NULL, false);
+	assert_int_equal(fl.ret, 0);
+	model_partition(&fl, &alone);
+	done(&fl);
+
+	run_with(&fl, ICX, "x86-64-v3", &base, false);
+	assert_int_equal(fl.ret, 0);
+	model_partition(&fl, &info);
+	/* The union: what the profile disables, what the VMM did, and what needs that. */
+	assert_int_equal(info.disabled_banks[0] & (alone.disabled_banks[0] | 1ULL << 0),
+			 alone.disabled_banks[0] | 1ULL << 0);
+	assert_int_equal(info.disabled_banks[1] & alone.disabled_banks[1], alone.disabled_banks[1]);
+	assert_int_equal(info.disabled_xsave & (alone.disabled_xsave | 1ULL << 2),
+			 alone.disabled_xsave | 1ULL << 2);
+	/* Its flags went along (LAPIC and X2APIC are creation flags 1 << 0 and 1 << 1 of the */
+	/* record's pt_flags), bit 3 once, as the v2 struct's own. */
+	assert_int_equal(fl.rec.pt_flags, 1ULL << 0 | 1ULL << 1 | 1ULL << 3);
+	/*
+	 * sse3 left the request, with every feature that needs it (the
+	 * request is consistent: the hypervisor would refuse it otherwise),
+	 * so nothing the VMM disabled is reported dropped.
+	 */
+	assert_false(mshvcpu_featureset_has(&fl.rec.requested, feature("sse3")));
+	assert_int_equal(mshvcpu_deps_check(&fl.rec.requested, NULL, 0), 0);
+	assert_false(mshvcpu_featureset_has(&fl.rec.dropped, feature("sse3")));
+	done(&fl);
+}
+
+static void enforce_refuses_what_the_host_lacks_before_creating(void **state)
+{
+	const struct mshvcpu_create_base base = { .disabled_banks = { 1ULL << 0, 0 } };
+	struct flow fl;
+
+	(void)state;
+	/* Ice Lake features on Skylake: refused, named, and nothing was created. */
+	run_with(&fl, SKX, ICX, NULL, true);
+	assert_int_equal(fl.ret, -ENOTSUP);
+	assert_non_null(strstr(fl.err.message, "avx512_vnni"));
+	assert_non_null(strstr(fl.err.message, "--enforce"));
+	assert_int_equal(hv_partition_count(sim_hv(fl.sim)), 0);
+	done(&fl);
+
+	/* Everything there: created; a feature the base disables is not the host's fault. */
+	run_with(&fl, ICX, "x86-64-v3", &base, true);
+	assert_int_equal(fl.ret, 0);
+	done(&fl);
+
+	/* Without enforce the same request is created, the lack reported dropped. */
+	run_with(&fl, SKX, ICX, NULL, false);
+	assert_int_equal(fl.ret, 0);
+	assert_true(mshvcpu_featureset_has(&fl.rec.dropped, feature("avx512_vnni")));
+	done(&fl);
+}
+
+static void a_profile_of_the_other_vendor_is_refused(void **state)
+{
+	struct flow fl;
+
+	(void)state;
+	run_with(&fl, SKX, "whp-epyc-milan-azure", NULL, false);
+	assert_int_equal(fl.ret, -EXDEV);
+	assert_non_null(strstr(fl.err.message, "amd"));
+	assert_int_equal(hv_partition_count(sim_hv(fl.sim)), 0);
+	done(&fl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +322,9 @@ int main(void)
 		cmocka_unit_test(features_the_host_lacks_are_reported_dropped),
 		cmocka_unit_test(bank2_goes_as_an_early_property),
 		cmocka_unit_test(no_initialize_leaves_the_early_window_open),
+		cmocka_unit_test(a_base_request_is_honoured_as_well),
+		cmocka_unit_test(enforce_refuses_what_the_host_lacks_before_creating),
+		cmocka_unit_test(a_profile_of_the_other_vendor_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,7 +48,7 @@ enum cli_opt {
 	/* Before a command only. */
 	OPT_VERSION,
 	/* By name. */
-	OPT_ALL, OPT_ALLOW_V1, OPT_DEVICE, OPT_DIFF, OPT_DISABLED, OPT_FLAGS, OPT_FORMAT,
+	OPT_ALL, OPT_ALLOW_V1, OPT_DEVICE, OPT_DIFF, OPT_DISABLED, OPT_ENFORCE, OPT_FLAGS, OPT_FORMAT,
 	OPT_FROM, OPT_HOST, OPT_IN_PROCESS, OPT_KERNEL, OPT_LONG, OPT_MAX_NAMES,
 	OPT_MAX_PAIRS, OPT_MODELS, OPT_NAMES, OPT_NO_INITIALIZE, OPT_OUTPUT, OPT_POLICY,
 	OPT_REVISION, OPT_SOURCE, OPT_STRICT, OPT_TO, OPT_TRACE, OPT_VENDOR, OPT_WORD,
@@ -250,6 +250,16 @@ int cli_output_profile(struct cli *cli, const char *cmd, const char *path,
  */
 int parse_revision(struct cli *cli, const char *cmd, const char *arg,
 		   enum mshvcpu_revision *rev);
+/*
+ * What a profile asks that cannot be given (profile_check.c): features
+ * only another vendor shows in CPUID, and, with @host, a vendor clash or
+ * features @host knows it lacks. Without @enforce they are warnings and
+ * the result is 0; with it the first is an error naming them, and the
+ * result is its exit status (EXIT_USAGE: the spec asks the impossible).
+ */
+int cli_profile_check(struct cli *cli, const char *cmd, const struct mshvcpu_profile *p,
+		      const struct mshvcpu_featureset *host, const char *host_name, bool enforce);
+
 int parse_policy(struct cli *cli, const char *cmd, const char *arg,
 		 enum mshvcpu_policy *policy);
 /* "lapic,x2apic,gpa-super-pages,nested,smt" -> MSHVCPU_CREATE_* */

@@ -137,6 +137,9 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 				return ret;
 			opts.revision = popts.revision;
 			break;
+		case OPT_ENFORCE:
+			opts.enforce = true;
+			break;
 		case OPT_FLAGS:
 			ret = parse_create_flags(cli, "cpuid", optarg, &opts.flags);
 			if (ret)
@@ -169,6 +172,9 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 		ret = cli_fail_lib(cli, cli_spec_status(&err, ret), "cpuid", &err, ret);
 		goto out;
 	}
+	ret = cli_profile_check(cli, "cpuid", p, NULL, NULL, opts.enforce);
+	if (ret)
+		goto out;
 	ret = mshvcpu_partition_create(p, &opts, &pfd, &rec, &err);
 	if (ret) {
 		ret = cli_fail_lib(cli, EXIT_RUNTIME, "cpuid", &err, ret);
@@ -268,6 +274,7 @@ static const struct cli_use options[] = {
 	{ OPT_POLICY, NULL },
 	{ OPT_REVISION, "the header revision whose names are known" },
 	{ OPT_FLAGS, NULL },
+	{ OPT_ENFORCE, "fail, naming them, unless the guest gets every feature asked for" },
 	MODEL_OPTIONS,
 	{ OPT_COUNT, NULL },
 };

@@ -48,6 +48,9 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 		case OPT_NO_INITIALIZE:
 			opts.no_initialize = true;
 			break;
+		case OPT_ENFORCE:
+			opts.enforce = true;
+			break;
 		case OPT_DEVICE:
 			opts.device = optarg;
 			break;
@@ -85,6 +88,9 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 		ret = cli_fail_lib(cli, cli_spec_status(&err, ret), "create", &err, ret);
 		goto out;
 	}
+	ret = cli_profile_check(cli, "create", p, NULL, NULL, opts.enforce);
+	if (ret)
+		goto out;
 	ret = mshvcpu_partition_create(p, &opts, &fd, &rec, &err);
 	if (ret) {
 		ret = cli_fail_lib(cli, EXIT_RUNTIME, "create", &err, ret);
@@ -133,6 +139,9 @@ static const struct cli_use options[] = {
 		     "nested_virt)" },
 	{ OPT_ALLOW_V1, NULL },
 	{ OPT_NO_INITIALIZE, NULL },
+	{ OPT_ENFORCE, "fail, naming them, unless the partition gets every feature asked for "
+		       "(checked against the host's offer first); a profile of the other "
+		       "vendor fails even without it" },
 	{ OPT_DEVICE, NULL },
 	{ OPT_OUTPUT, "write the partition record (JSON) to FILE, atomically; - writes it to "
 		      "stdout instead of the report" },

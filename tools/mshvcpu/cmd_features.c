@@ -196,6 +196,9 @@ static void print_long(struct cli *cli, const struct mshvcpu_feature *f)
 	cli_format_location(f, MSHVCPU_VENDOR_INTEL, loc, sizeof(loc));
 	cli_format_location(f, MSHVCPU_VENDOR_AMD, amd, sizeof(amd));
 	long_line("location: ", "%s (intel), %s (amd)", loc, amd);
+	if (mshvcpu_feature_vendor_only(f) != MSHVCPU_VENDOR_ANY)
+		long_line("processors: ", "%s only",
+			  mshvcpu_vendor_name(mshvcpu_feature_vendor_only(f)));
 	prereq_list(f, buf, sizeof(buf));
 	long_line("requires: ", "%s", buf);
 	msr_list(f, buf, sizeof(buf));

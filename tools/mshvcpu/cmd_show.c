@@ -63,6 +63,7 @@ static int cmd_show(struct cli *cli, int argc, char **argv)
 	struct mshvcpu_host host;
 	const struct mshvcpu_featureset *set;
 	const char *output = NULL, *host_arg = NULL;
+	bool enforce = false;
 	size_t nchanges, nviol, i;
 	char words[128];
 	int opt, ret;
@@ -82,6 +83,9 @@ static int cmd_show(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_OUTPUT:
 			output = optarg;
+			break;
+		case OPT_ENFORCE:
+			enforce = true;
 			break;
 		default:
 			return cli_stop(opt);
@@ -104,6 +108,12 @@ static int cmd_show(struct cli *cli, int argc, char **argv)
 	if (ret)
 		return cli_fail_lib(cli, cli_spec_status(&err, ret), "show",
 				    &err, ret);
+	ret = cli_profile_check(cli, "show", p, host_arg ? &host.offered : NULL, host.name,
+				enforce);
+	if (ret) {
+		mshvcpu_profile_free(p);
+		return ret;
+	}
 
 	set = mshvcpu_profile_features(p);
 	nchanges = mshvcpu_profile_changes(p, changes, ARRAY_SIZE(changes));
@@ -178,6 +188,8 @@ static const struct cli_use options[] = {
 		    "this machine)" },
 	{ OPT_OUTPUT, "also write the profile as JSON (usable as @FILE); - writes it to "
 		      "stdout instead of the report" },
+	{ OPT_ENFORCE, "fail, naming them, on features only another vendor has, or (with "
+		       "--host) that HOST lacks; without it they are warnings" },
 	{ OPT_COUNT, NULL },
 };
 

@@ -30,6 +30,9 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_DEVICE] = { "device", 'D', "PATH", "the mshv device (default /dev/mshv)" },
 	[OPT_DIFF] = { "diff", 0, NULL, "only what differs from the host" },
 	[OPT_DISABLED] = { "disabled", 'd', NULL, "the words are disabled masks" },
+	[OPT_ENFORCE] = { "enforce", 'e', NULL,
+			  "fail, naming them, when the host or the vendor cannot give every "
+			  "feature asked for" },
 	[OPT_FLAGS] = { "flags", 'F', "FLAGS",
 			"partition flags: lapic,x2apic,gpa-super-pages,nested,smt" },
 	[OPT_FORMAT] = { "format", 0, "FMT", "words (default), struct, c or json" },

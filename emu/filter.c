@@ -11,14 +11,9 @@
  *   faccessat, faccessat2, fstat
  *                  the ways a program names or inspects /dev/mshv.
  *
- * The filter is installed in the child between fork and exec, so it binds
- * the program and every process it starts, static binaries and raw
- * syscall() calls included, and never the supervisor itself.
- *
- * Once the supervisor has received a call, only a fatal signal may cut
- * it short (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, Linux 5.19): a call
- * that creates something (a VP) must not be abandoned half done because
- * the program caught a signal; its descriptor would be lost.
+ * It is installed in the child between fork and exec (tools/notify), so
+ * it binds the program and every process it starts, static binaries and
+ * raw syscall() calls included, and never the supervisor itself.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,10 +21,10 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "notify.h"
 #include "supervisor.h"
 
 #if defined(__x86_64__)
@@ -78,7 +73,6 @@ int emu_filter_install(void)
 	struct sock_filter prog[HEAD + N_ALWAYS + IOCTL_LEN + MMAP_LEN + 2];
 	const unsigned int allow = HEAD + N_ALWAYS + IOCTL_LEN + MMAP_LEN;
 	const unsigned int notify = allow + 1;
-	struct sock_fprog fprog = { .len = notify + 1, .filter = prog };
 	unsigned int i = 0, k;
 
 #define AT(target)	((unsigned char)((target) - i - 1))
@@ -124,12 +118,5 @@ int emu_filter_install(void)
 	if (i != allow)
 		return -EINVAL;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -errno;
-	i = (unsigned int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-				  SECCOMP_FILTER_FLAG_NEW_LISTENER |
-				  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &fprog);
-	if ((int)i < 0)
-		return -errno;
-	return (int)i;
+	return notify_filter_load(prog, (unsigned short)(notify + 1));
 }

@@ -33,25 +33,21 @@
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/uio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/mshv.h>
 
+#include "notify.h"
 #include "supervisor.h"
 
 /* The misc device numbers a real /dev/mshv has (major 10, dynamic minor). */
@@ -82,7 +78,7 @@ struct supervisor {
 	const struct emu_run_config *config;
 	struct sim *sim;
 	struct kshim *k;
-	int listener;
+	struct notify *n;		/* the notification being served */
 	int closes;			/* inotify */
 	struct emu_object *objs;
 	size_t nobjs, cap;
@@ -91,48 +87,7 @@ struct supervisor {
 	bool explained_long_map;
 	struct emu_lent *lent;
 	size_t nlent, lent_cap;
-	struct seccomp_notif *req;
-	size_t req_size;
 };
-
-/* --- the program's memory ---------------------------------------------- */
-
-static int target_read(pid_t pid, uint64_t addr, void *buf, size_t len)
-{
-	struct iovec local = { buf, len };
-	struct iovec remote = { (void *)(uintptr_t)addr, len };
-
-	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
-}
-
-static int target_write(pid_t pid, uint64_t addr, const void *buf, size_t len)
-{
-	struct iovec local = { (void *)buf, len };
-	struct iovec remote = { (void *)(uintptr_t)addr, len };
-
-	return process_vm_writev(pid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
-}
-
-/* A NUL-terminated string, read a page at a time so an unmapped tail is no fault. */
-static int target_string(pid_t pid, uint64_t addr, char *buf, size_t cap)
-{
-	size_t got = 0;
-
-	while (got < cap) {
-		size_t chunk = 4096 - ((addr + got) & 4095);
-		char *nul;
-
-		if (chunk > cap - got)
-			chunk = cap - got;
-		if (target_read(pid, addr + got, buf + got, chunk))
-			return -EFAULT;
-		nul = memchr(buf + got, '\0', chunk);
-		if (nul)
-			return (int)(nul - buf);
-		got += chunk;
-	}
-	return -ENAMETOOLONG;
-}
 
 /*
  * Does @path, as process @pid resolves it from @dirfd, name /dev/mshv?
@@ -329,7 +284,6 @@ static const char *const memfd_names[] = {
  */
 static int object_add(struct supervisor *s, int kfd, enum kshim_fd_kind kind, bool cloexec)
 {
-	struct seccomp_notif_addfd addfd = { .id = s->req->id };
 	struct emu_object *o = object_slot(s);
 	char self[64];
 	struct stat st;
@@ -356,11 +310,9 @@ static int object_add(struct supervisor *s, int kfd, enum kshim_fd_kind kind, bo
 		close(o->memfd);
 		return err;
 	}
-	addfd.srcfd = (uint32_t)theirs;
-	addfd.newfd_flags = cloexec ? O_CLOEXEC : 0;
-	fd = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+	fd = notify_install_fd(s->n, theirs, cloexec);
 	if (fd < 0) {
-		int err = -errno;
+		int err = fd;
 
 		/* Never installed: no event will come for it. */
 		close(theirs);
@@ -418,35 +370,24 @@ static void read_closes(struct supervisor *s)
 
 static void answer(struct supervisor *s, long val)
 {
-	struct seccomp_notif_resp resp = { .id = s->req->id };
-
-	if (val < 0)
-		resp.error = (int32_t)val;
-	else
-		resp.val = val;
-	/* ENOENT: the program died meanwhile; nobody is waiting. */
-	ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	notify_answer(s->n, val);
 }
 
 /* Not ours: the kernel carries out the call as if nothing had looked. */
 static void pass(struct supervisor *s)
 {
-	struct seccomp_notif_resp resp = {
-		.id = s->req->id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE,
-	};
-
-	ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	notify_pass(s->n);
 }
 
 /* --- /dev/mshv by name ------------------------------------------------------ */
 
 static void on_open(struct supervisor *s, int dirfd, uint64_t path_addr, uint64_t flags)
 {
-	pid_t pid = (pid_t)s->req->pid;
+	pid_t pid = (pid_t)s->n->req->pid;
 	char path[EMU_PATH_MAX];
 	int kfd, fd;
 
-	if (target_string(pid, path_addr, path, sizeof(path)) < 0 ||
+	if (notify_read_string(pid, path_addr, path, sizeof(path)) < 0 ||
 	    !names_dev_mshv(pid, dirfd, path))
 		return pass(s);
 	if ((flags & O_CREAT) && (flags & O_EXCL))
@@ -465,10 +406,10 @@ static void on_open(struct supervisor *s, int dirfd, uint64_t path_addr, uint64_
 static void on_openat2(struct supervisor *s)
 {
 	struct open_how how;
-	const struct seccomp_data *d = &s->req->data;
+	const struct seccomp_data *d = &s->n->req->data;
 
 	if (d->args[3] < sizeof(how) ||
-	    target_read((pid_t)s->req->pid, d->args[2], &how, sizeof(how)))
+	    notify_read((pid_t)s->n->req->pid, d->args[2], &how, sizeof(how)))
 		return pass(s);
 	on_open(s, (int)d->args[0], d->args[1], how.flags);
 }
@@ -504,17 +445,17 @@ static void fill_statx(struct statx *stx, enum kshim_fd_kind kind)
 /* Answers with @kind's status at @buf (a struct stat, or statx if @x). */
 static void answer_stat(struct supervisor *s, enum kshim_fd_kind kind, uint64_t buf, bool x)
 {
-	pid_t pid = (pid_t)s->req->pid;
+	pid_t pid = (pid_t)s->n->req->pid;
 	struct statx stx;
 	struct stat st;
 	int err;
 
 	if (x) {
 		fill_statx(&stx, kind);
-		err = target_write(pid, buf, &stx, sizeof(stx));
+		err = notify_write(pid, buf, &stx, sizeof(stx));
 	} else {
 		fill_stat(&st, kind);
-		err = target_write(pid, buf, &st, sizeof(st));
+		err = notify_write(pid, buf, &st, sizeof(st));
 	}
 	answer(s, err);
 }
@@ -526,11 +467,11 @@ static void answer_stat(struct supervisor *s, enum kshim_fd_kind kind, uint64_t 
 static void on_stat(struct supervisor *s, int dirfd, uint64_t path_addr, int flags,
 		    uint64_t buf, bool x)
 {
-	pid_t pid = (pid_t)s->req->pid;
+	pid_t pid = (pid_t)s->n->req->pid;
 	char path[EMU_PATH_MAX] = "";
 	struct emu_object *o;
 
-	if (path_addr && target_string(pid, path_addr, path, sizeof(path)) < 0)
+	if (path_addr && notify_read_string(pid, path_addr, path, sizeof(path)) < 0)
 		return pass(s);
 	if (!path[0] && (!path_addr || (flags & AT_EMPTY_PATH))) {
 		o = object_of(s, pid, dirfd);
@@ -543,10 +484,10 @@ static void on_stat(struct supervisor *s, int dirfd, uint64_t path_addr, int fla
 
 static void on_access(struct supervisor *s, int dirfd, uint64_t path_addr, int mode)
 {
-	pid_t pid = (pid_t)s->req->pid;
+	pid_t pid = (pid_t)s->n->req->pid;
 	char path[EMU_PATH_MAX];
 
-	if (target_string(pid, path_addr, path, sizeof(path)) < 0 ||
+	if (notify_read_string(pid, path_addr, path, sizeof(path)) < 0 ||
 	    !names_dev_mshv(pid, dirfd, path))
 		return pass(s);
 	/* A character device, readable and writable, not executable. */
@@ -580,8 +521,8 @@ static void explain_once(struct supervisor *s, unsigned int cmd)
 
 static void on_ioctl(struct supervisor *s)
 {
-	const struct seccomp_data *d = &s->req->data;
-	pid_t pid = (pid_t)s->req->pid;
+	const struct seccomp_data *d = &s->n->req->data;
+	pid_t pid = (pid_t)s->n->req->pid;
 	/* As the kernel does: the command is the low 32 bits. */
 	unsigned int cmd = (unsigned int)d->args[1];
 	struct emu_object *o = object_of(s, pid, (int)d->args[0]);
@@ -611,7 +552,7 @@ static void on_ioctl(struct supervisor *s)
  */
 static void on_mmap(struct supervisor *s)
 {
-	const struct seccomp_data *d = &s->req->data;
+	const struct seccomp_data *d = &s->n->req->data;
 	uint64_t len = d->args[1], offset = d->args[5];
 	struct emu_object *o;
 	struct emu_lent *block;
@@ -620,7 +561,7 @@ static void on_mmap(struct supervisor *s)
 
 	if (d->args[3] & MAP_ANONYMOUS)
 		return pass(s);
-	o = object_of(s, (pid_t)s->req->pid, (int)d->args[4]);
+	o = object_of(s, (pid_t)s->n->req->pid, (int)d->args[4]);
 	/* Not ours, or a request the kernel refuses before any driver sees it. */
 	if (!o || !len || (offset & 4095))
 		return pass(s);
@@ -646,7 +587,7 @@ static void on_mmap(struct supervisor *s)
 
 static void serve_one(struct supervisor *s)
 {
-	const struct seccomp_data *d = &s->req->data;
+	const struct seccomp_data *d = &s->n->req->data;
 	int nr = d->nr;
 
 	if (nr == SYS_ioctl)
@@ -682,175 +623,63 @@ static void serve_one(struct supervisor *s)
 
 /* --- running the program ------------------------------------------------------- */
 
-static int send_fd(int sock, int fd)
-{
-	char data = 'L';
-	struct iovec iov = { &data, 1 };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control = { 0 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
-}
-
-static int receive_fd(int sock)
-{
-	char data;
-	struct iovec iov = { &data, 1 };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -EPIPE;	/* the child could not install the filter */
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return -EPROTO;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
-
-/* The child: the filter, the listener to the parent, then the program. */
-static void __attribute__((noreturn)) start_program(int sock, char *const argv[])
-{
-	char msg[512];
-	int listener = emu_filter_install();
-	int n;
-
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	if (listener < 0) {
-		n = snprintf(msg, sizeof(msg), "mshvcpu: emu: installing the seccomp filter: %s\n",
-			     strerror(-listener));
-		if (write(STDERR_FILENO, msg, (size_t)n) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	if (send_fd(sock, listener))
-		_exit(127);
-	close(listener);
-	close(sock);
-	execvp(argv[0], argv);
-	/* From here on the parent serves the filter, so stdio is safe. */
-	n = snprintf(msg, sizeof(msg), "mshvcpu: emu: %s: %s\n", argv[0], strerror(errno));
-	if (write(STDERR_FILENO, msg, (size_t)n) < 0)
-		_exit(127);
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
 /*
- * Poll set: the listener, the close events, the child's pidfd, then the
- * eventfds the driver watches (irqfds and the like), which the program
- * signals without a system call the filter could see.
+ * Besides the listener: the close events, and the eventfds the driver
+ * watches (irqfds and the like), which the program signals without a
+ * system call the filter could see.
  */
-enum { POLL_LISTENER, POLL_CLOSES, POLL_CHILD, POLL_FIXED };
-
-static void serve(struct supervisor *s, pid_t child, int *status)
+static size_t emu_pollfds(void *ctx, struct pollfd *out, size_t max)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
-	struct pollfd *fds = NULL;
-	size_t cap = 0;
-	bool reaped = false;
+	struct supervisor *s = ctx;
+	size_t n;
 
-	for (;;) {
-		size_t watched = kshim_eventfd_pollfds(s->k, NULL, 0), i;
-		bool signalled = false;
-
-		if (POLL_FIXED + watched > cap) {
-			struct pollfd *grown = realloc(fds, (POLL_FIXED + watched) * sizeof(*fds));
-
-			if (!grown)
-				break;
-			fds = grown;
-			cap = POLL_FIXED + watched;
-		}
-		fds[POLL_LISTENER] = (struct pollfd){ .fd = s->listener, .events = POLLIN };
-		fds[POLL_CLOSES] = (struct pollfd){ .fd = s->closes, .events = POLLIN };
-		fds[POLL_CHILD] = (struct pollfd){ .fd = reaped ? -1 : pidfd, .events = POLLIN };
-		watched = kshim_eventfd_pollfds(s->k, fds + POLL_FIXED, cap - POLL_FIXED);
-
-		/* Without a pidfd, look at the child every 100 ms. */
-		if (poll(fds, POLL_FIXED + watched, pidfd >= 0 ? -1 : 100) < 0 && errno != EINTR)
-			break;
-		read_closes(s);
-		for (i = 0; i < watched; i++)
-			signalled |= fds[POLL_FIXED + i].revents != 0;
-		if (signalled)
-			kshim_run_eventfd_watches(s->k);
-		if (fds[POLL_LISTENER].revents & POLLIN) {
-			memset(s->req, 0, s->req_size);
-			if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, s->req) == 0)
-				serve_one(s);
-		}
-		if (!reaped && (pidfd < 0 || (fds[POLL_CHILD].revents & POLLIN)) &&
-		    waitpid(child, status, WNOHANG) == child)
-			reaped = true;
-		/* Until no process is left under the filter: orphans are served too. */
-		if (reaped && (fds[POLL_LISTENER].revents & POLLHUP))
-			break;
-	}
-	free(fds);
-	if (pidfd >= 0)
-		close(pidfd);
-	/* The program's exit closed its descriptors: release what it held. */
-	read_closes(s);
+	if (!out)
+		return 1 + kshim_eventfd_pollfds(s->k, NULL, 0);
+	if (!max)
+		return 0;
+	out[0] = (struct pollfd){ .fd = s->closes, .events = POLLIN };
+	n = kshim_eventfd_pollfds(s->k, out + 1, max - 1);
+	return 1 + (n < max - 1 ? n : max - 1);
 }
 
-static int shell_status(int status)
+static void emu_polled(void *ctx, const struct pollfd *fds, size_t n)
 {
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
+	struct supervisor *s = ctx;
+	bool signalled = false;
+	size_t i;
+
+	/* Closes first: a program that closed a partition must find it gone. */
+	read_closes(s);
+	for (i = 1; i < n; i++)
+		signalled |= fds[i].revents != 0;
+	if (signalled)
+		kshim_run_eventfd_watches(s->k);
+}
+
+static void emu_serve(void *ctx, struct notify *n)
+{
+	struct supervisor *s = ctx;
+
+	s->n = n;
+	serve_one(s);
+	s->n = NULL;
 }
 
 int emu_run(const struct emu_run_config *config, char *const argv[],
 	    struct mshvcpu_error *err)
 {
-	struct supervisor s = { .config = config, .listener = -1, .closes = -1 };
-	struct seccomp_notif_sizes sizes;
-	struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	int sock[2], ret, status = 0;
-	pid_t child;
+	struct supervisor s = { .config = config, .closes = -1 };
+	const struct notify_hooks hooks = {
+		.pollfds = emu_pollfds, .polled = emu_polled, .serve = emu_serve, .ctx = &s,
+	};
+	char why[256] = "";
+	int ret;
 	size_t i;
 
 	/* The machine first: a bad host is the user's error, reported as such. */
 	ret = sim_create(&config->sim, &s.sim, err);
 	if (ret)
 		goto out;
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes)) {
-		ret = -errno;
-		if (err)
-			snprintf(err->message, sizeof(err->message),
-				 "seccomp user notification is not available here (%s); the "
-				 "emulator needs Linux 5.19 or later, and cannot run under valgrind",
-				 strerror(-ret));
-		goto out;
-	}
-	s.req_size = sizes.seccomp_notif > sizeof(*s.req) ? sizes.seccomp_notif : sizeof(*s.req);
-	s.req = calloc(1, s.req_size);
-	if (!s.req) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	s.k = sim_kshim(s.sim);
 	kshim_set_fd_installer(s.k, install_for_driver, &s);
 	ret = hv_set_page_lender(sim_hv(s.sim), &(struct hv_page_lender){
@@ -858,53 +687,23 @@ int emu_run(const struct emu_run_config *config, char *const argv[],
 	if (ret)
 		goto out;
 	s.closes = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (s.closes < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock)) {
+	if (s.closes < 0) {
 		ret = -errno;
+		mshvcpu_error_set(err, ret, "inotify: %s", strerror(-ret));
 		goto out;
 	}
-
-	/* Like system(): the terminal's ^C and ^\ are for the program. */
-	sigaction(SIGINT, &ignore, &old_int);
-	sigaction(SIGQUIT, &ignore, &old_quit);
-	fflush(NULL);
-	child = fork();
-	if (child == 0) {
-		close(sock[0]);
-		start_program(sock[1], argv);
-	}
-	close(sock[1]);
-	if (child < 0) {
-		ret = -errno;
-		close(sock[0]);
-		goto restore;
-	}
-	s.listener = receive_fd(sock[0]);
-	close(sock[0]);
-	if (s.listener < 0) {
-		waitpid(child, &status, 0);
-		ret = s.listener;
-		if (err)
-			snprintf(err->message, sizeof(err->message),
-				 "the program could not be put under the seccomp filter");
-		goto restore;
-	}
-	serve(&s, child, &status);
-	ret = shell_status(status);
-restore:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
+	ret = notify_run(argv, emu_filter_install, "emu", &hooks, why, sizeof(why));
+	if (ret < 0)
+		mshvcpu_error_set(err, ret, "%s", why);
 out:
 	for (i = 0; i < s.nobjs; i++)
 		if (s.objs[i].live)
 			object_release(&s, &s.objs[i]);
-	if (s.listener >= 0)
-		close(s.listener);
 	if (s.closes >= 0)
 		close(s.closes);
 	/* The model gives its lent pages back here. */
 	sim_destroy(s.sim);
 	free(s.lent);
 	free(s.objs);
-	free(s.req);
 	return ret;
 }

@@ -71,8 +71,10 @@ bench: all
 	-@build-aux/install-deps.sh libvirt-clients libvirt-daemon
 	$(MESON) test -C $(BUILD) --benchmark --verbose --num-processes 1
 
+# Into PREFIX every time, whatever prefix $(BUILD) was first set up with;
+# staged under DESTDIR when given (relative paths are from here).
 install: all
-	DESTDIR=$(DESTDIR) $(MESON) install -C $(BUILD)
+	MESON='$(MESON)' build-aux/install.sh '$(BUILD)' '$(abspath $(PREFIX))' '$(if $(DESTDIR),$(abspath $(DESTDIR)))'
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) build-fuzz

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""mshvcpu(1) says what the tool does (TAP output).
+
+Each claim is checked against the built tool, not against another text:
+  - HYPERCALL TRACE names, in bold, exactly the keys a trace of `create` and
+    `cpuid` holds (and README.md's trace table has each of them);
+
+  manpage.py --mshvcpu BUILD/mshvcpu --man doc/mshvcpu.1 --source SOURCE_ROOT
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+# A spec whose bank 2 differs from the host's offer: create sets the early
+# property, so the trace holds a set as well as gets.
+HOST = "mshv-icelake-sp-azure"
+SPEC = "mshv-icelake-sp-azure,-fred"
+KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def roff_args(text):
+    """The arguments of a request line: words, or "quoted groups"."""
+    return [m.group(1) if m.group(1) is not None else m.group(2)
+            for m in re.finditer(r'"([^"]*)"|(\S+)', text)]
+
+
+def bold(section):
+    """Every bold string of a roff text: .B lines, the bold half of
+    .BR/.RB/.BI/.IB lines, and \\fB...\\fR runs."""
+    found = []
+    for line in section.split("\n"):
+        m = re.match(r"^\.(B|BR|RB|BI|IB)(?:\s+(.*))?$", line)
+        if m:
+            args = roff_args(m.group(2) or "")
+            if m.group(1) == "B":
+                found.append(" ".join(args))
+            else:
+                first = 0 if m.group(1) in ("BR", "BI") else 1
+                found.extend(args[first::2])
+        found.extend(re.findall(r"\\fB(.*?)\\f[RIP]", line))
+    return [w.replace("\\-", "-").replace("\\(dq", '"') for w in found]
+
+
+def man_section(man, name):
+    """The text of .SH NAME up to the next .SH (empty if there is none)."""
+    m = re.search(r"^\.SH \"?" + re.escape(name) + r"\"?\n(.*?)(?=^\.SH |\Z)", man,
+                  re.M | re.S)
+    return m.group(1) if m else ""
+
+
+class Tap:
+    def __init__(self):
+        self.results = []
+
+    def check(self, name, ok, detail=""):
+        self.results.append((name, bool(ok), detail))
+
+    def done(self):
+        print(f"1..{len(self.results)}")
+        failed = 0
+        for i, (name, ok, detail) in enumerate(self.results, 1):
+            print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+            if not ok:
+                failed += 1
+                for line in str(detail).split("\n"):
+                    print(f"# {line}")
+        return 1 if failed else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mshvcpu", required=True)
+    ap.add_argument("--man", required=True)
+    ap.add_argument("--source", required=True)
+    args = ap.parse_args()
+    env = dict(os.environ, NO_COLOR="1")
+    env.pop("COLUMNS", None)
+    tap = Tap()
+
+    def run(argv):
+        return subprocess.run([args.mshvcpu] + argv, capture_output=True, env=env, text=True)
+
+    with open(args.man, encoding="utf-8") as f:
+        man = f.read()
+    with open(os.path.join(args.source, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    main_help = run(["--help"]).stdout
+    commands = re.findall(r"^  ([a-z][a-z-]+)  ", main_help.split("Commands:")[1]
+                          .split("\n\n")[0], re.M)
+    tap.check("the command list is read", len(commands) >= 12, repr(commands))
+
+    # HYPERCALL TRACE: the keys a real trace holds, no more, no fewer.
+    with tempfile.TemporaryDirectory(prefix="mshvcpu-manpage-") as tmp:
+        trace = os.path.join(tmp, "trace.jsonl")
+        for argv in (["create", "--in-process", "--host", HOST, "--trace", trace, SPEC],
+                     ["cpuid", "--host", HOST, "--trace", trace, SPEC]):
+            proc = run(argv)
+            tap.check(f"mshvcpu {argv[0]} --trace runs", proc.returncode == 0, proc.stderr)
+        seen, calls = set(), set()
+        with open(trace) as f:
+            for line in f:
+                record = json.loads(line)
+                seen.update(record)
+                calls.add(record.get("call"))
+    tap.check("the trace has property calls", {"get_partition_property",
+                                              "set_partition_property"} <= calls,
+              repr(sorted(calls)))
+    section = man_section(man, "HYPERCALL TRACE")
+    documented = {w for w in bold(section) if KEY.match(w) and w not in commands}
+    tap.check("mshvcpu(1) HYPERCALL TRACE names only keys a trace has",
+              documented and not documented - seen, repr(sorted(documented - seen)))
+    tap.check("mshvcpu(1) HYPERCALL TRACE names every key of these calls",
+              not seen - documented, repr(sorted(seen - documented)))
+    table = readme.split("## The hypercall trace", 1)[-1].split("\n## ", 1)[0]
+    missing = sorted(k for k in seen if f"`{k}`" not in table)
+    tap.check("README.md's trace table has every key", not missing, repr(missing))
+
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,6 +4,9 @@
 Each claim is checked against the built tool, not against another text:
   - HYPERCALL TRACE names, in bold, exactly the keys a trace of `create` and
     `cpuid` holds (and README.md's trace table has each of them);
+  - JSON FORMATS names the members of the mshvcpu-error/1 document that
+    -j and -p put on standard output on an error, and they mean what it
+    says (the error line's text, the exit status);
 
   manpage.py --mshvcpu BUILD/mshvcpu --man doc/mshvcpu.1 --source SOURCE_ROOT
 """
@@ -118,6 +121,35 @@ def main():
     table = readme.split("## The hypercall trace", 1)[-1].split("\n## ", 1)[0]
     missing = sorted(k for k in seen if f"`{k}`" not in table)
     tap.check("README.md's trace table has every key", not missing, repr(missing))
+
+    # The error document: its members are the page's, and mean what it says.
+    formats = man_section(man, "JSON FORMATS")
+    m = re.search(r"^\.TP\n\.B mshvcpu\\-error/1\n(.*?)(?=^\.TP|^\.PP|\Z)", formats,
+                  re.M | re.S)
+    tap.check("mshvcpu(1) JSON FORMATS has mshvcpu-error/1", m is not None)
+    members = {w for w in bold(m.group(1)) if KEY.match(w)} if m else set()
+    for what, argv, status in (("usage error", ["-j", "show", "no-such-model"], 2),
+                               ("runtime error", ["-j", "show", "@/nonexistent/p.json"], 3),
+                               ("usage error, -p", ["-p", "show", "no-such-model"], 2)):
+        proc = run(argv)
+        try:
+            doc = json.loads(proc.stdout)
+        except ValueError:
+            doc = {}
+        line = proc.stderr.rstrip("\n")
+        tap.check(f"{what}: one document on stdout, with the members mshvcpu(1) names",
+                  members and set(doc) == members,
+                  f"document {proc.stdout!r}; mshvcpu(1): {sorted(members)}")
+        tap.check(f"{what}: schema, error and status say what mshvcpu(1) says",
+                  doc.get("schema") == "mshvcpu-error/1" and proc.returncode == status
+                  and doc.get("status") == status and "\n" not in line
+                  and line == "mshvcpu: " + str(doc.get("error")),
+                  f"status {proc.returncode}; stderr {proc.stderr!r}; document {doc!r}")
+    proc = run(["--bogus", "-j", "show", "x86-64-v1"])
+    tap.check("an error before -j is read has no document, as mshvcpu(1) says",
+              proc.returncode == 2 and proc.stdout == "", repr(proc.stdout))
+    tap.check("mshvcpu(1) EXIT STATUS points to mshvcpu-error/1",
+              "mshvcpu-error/1" in bold(man_section(man, "EXIT STATUS")))
 
     return tap.done()
 

@@ -7,6 +7,9 @@ Each claim is checked against the built tool, not against another text:
   - JSON FORMATS names the members of the mshvcpu-error/1 document that
     -j and -p put on standard output on an error, and they mean what it
     says (the error line's text, the exit status);
+  - the provenance of every named model cites something a user can read:
+    no file missing from the source tree, and a section of mshvcpu(1) it
+    names has an entry for the model with the words `show` gives;
 
   manpage.py --mshvcpu BUILD/mshvcpu --man doc/mshvcpu.1 --source SOURCE_ROOT
 """
@@ -45,7 +48,8 @@ def bold(section):
                 first = 0 if m.group(1) in ("BR", "BI") else 1
                 found.extend(args[first::2])
         found.extend(re.findall(r"\\fB(.*?)\\f[RIP]", line))
-    return [w.replace("\\-", "-").replace("\\(dq", '"') for w in found]
+    return [w.replace("\\-", "-").replace("\\(dq", '"').replace("\\%", "")
+            for w in found]
 
 
 def man_section(man, name):
@@ -150,6 +154,32 @@ def main():
               proc.returncode == 2 and proc.stdout == "", repr(proc.stdout))
     tap.check("mshvcpu(1) EXIT STATUS points to mshvcpu-error/1",
               "mshvcpu-error/1" in bold(man_section(man, "EXIT STATUS")))
+
+    # What a model's provenance cites, a user can read: a file of this
+    # source tree, or a section of mshvcpu(1) that describes the model with
+    # the words the tool has for it.
+    proc = run(["-j", "features", "--models"])
+    models = json.loads(proc.stdout)["models"] if proc.returncode == 0 else []
+    tap.check("the models are read", len(models) >= 8, proc.stderr)
+    cited = 0
+    for model in models:
+        name, prov = model["name"], model.get("provenance") or ""
+        gone = [f for f in re.findall(r"[\w./-]+\.md\b", prov)
+                if not os.path.exists(os.path.join(args.source, f))]
+        tap.check(f"{name}: its provenance cites no file that is not here",
+                  not gone, f"{prov!r} cites {gone}")
+        for title in re.findall(r"mshvcpu\(1\), ([A-Z][A-Z ]*[A-Z])", prov):
+            cited += 1
+            entries = re.split(r"^\.TP\n", man_section(man, title), flags=re.M)
+            entry = next((e for e in entries[1:] if bold(e)[:1] == [name]), "")
+            words = json.loads(run(["-j", "show", name]).stdout)["literal"]
+            tap.check(f"{name}: mshvcpu(1) {title} describes it, with its words {words}",
+                      entry and words in bold(entry), entry or f"no entry for {name}")
+    tap.check("the recorded hosts cite a section of mshvcpu(1)", cited >= 4,
+              repr([m.get("provenance") for m in models]))
+    line = next((ln for ln in run(["show", "mshv-icelake-sp-azure"]).stdout.split("\n")
+                 if ln.startswith("source")), "")
+    tap.check("show prints that citation", "mshvcpu(1), RECORDED HOSTS" in line, line)
 
     return tap.done()
 

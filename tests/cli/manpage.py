@@ -10,6 +10,9 @@ Each claim is checked against the built tool, not against another text:
   - the provenance of every named model cites something a user can read:
     no file missing from the source tree, and a section of mshvcpu(1) it
     names has an entry for the model with the words `show` gives;
+  - COMMANDS has a section for every command of --help (and no other),
+    that section names each option the command's --help lists, and the
+    option's OPTIONS entry names exactly the commands that take it;
 
   manpage.py --mshvcpu BUILD/mshvcpu --man doc/mshvcpu.1 --source SOURCE_ROOT
 """
@@ -20,6 +23,10 @@ import re
 import subprocess
 import sys
 import tempfile
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from options import help_options  # noqa: E402
 
 # A spec whose bank 2 differs from the host's offer: create sets the early
 # property, so the trace holds a set as well as gets.
@@ -180,6 +187,41 @@ def main():
     line = next((ln for ln in run(["show", "mshv-icelake-sp-azure"]).stdout.split("\n")
                  if ln.startswith("source")), "")
     tap.check("show prints that citation", "mshvcpu(1), RECORDED HOSTS" in line, line)
+
+    # Every command has its section, and every option its command's name.
+    sections = re.findall(r'^\.SS "([a-z][a-z-]*)\b', man_section(man, "COMMANDS"), re.M)
+    for cmd in commands:
+        tap.check(f"mshvcpu(1) COMMANDS has {cmd}", cmd in sections, repr(sections))
+    for cmd in sorted(set(sections) - set(commands)):
+        tap.check(f"mshvcpu(1) section {cmd} is a command of --help", False)
+    common = set(help_options(main_help))
+    takers = {}     # option -> the commands whose --help lists it
+    for cmd in commands:
+        for name in help_options(run([cmd, "--help"]).stdout):
+            if name not in common:
+                takers.setdefault(name, set()).add(cmd)
+    entries = re.split(r"^\.TP\n", man_section(man, "OPTIONS"), flags=re.M)[1:]
+    for name, cmds in sorted(takers.items()):
+        entry = next((e for e in entries
+                      if re.match(r"^\.B[IR]? (?:\\-\w \", \" )?\\-\\-" +
+                                  re.escape(name.replace("-", "\\-")) + r"\b", e)), None)
+        # The commands in parentheses after the option's own line.
+        listed = set()
+        if entry:
+            body = entry.split("\n", 1)[1]
+            m = re.match(r"^\.RB \( (.*?)\)", body.replace("\n", " "))
+            listed = {w for w in bold(body[:m.end()] if m else "") if w in commands}
+        tap.check(f"mshvcpu(1) OPTIONS: --{name} is for {', '.join(sorted(cmds))}",
+                  entry is not None and listed == cmds,
+                  f"mshvcpu(1) lists {sorted(listed)}" if entry else "no entry")
+        for cmd in sorted(cmds):
+            m = re.search(r'^\.SS "' + re.escape(cmd) + r'\b.*?(?=^\.SS |\Z)',
+                          man_section(man, "COMMANDS"), re.M | re.S)
+            text = m.group(0).replace("\\-", "-") if m else ""
+            letter = help_options(run([cmd, "--help"]).stdout)[name][0]
+            said = re.search(r"(?<![\w-])--" + re.escape(name) + r"\b", text) or \
+                (letter and re.search(r"(?<![\w-])-" + letter + r"\b", text))
+            tap.check(f"mshvcpu(1) {cmd} section names --{name}", said)
 
     return tap.done()
 

@@ -7,6 +7,7 @@ BUILD_TSAN  ?= build-tsan
 MESON       ?= meson
 DESTDIR     ?=
 PREFIX      ?= /usr/local
+DEMO_DIR    ?= $(BUILD)/demo
 MESON_TEST   = $(MESON) test --print-errorlogs --num-processes 2
 
 .PHONY: all check check-quick check-fuzz demo install deps clean fuzz bench
@@ -51,8 +52,9 @@ check-quick: all
 	$(MESON_TEST) -C $(BUILD)
 
 # The main job on this machine: probe, compare, baseline, create (emulated).
+# Its files stay in DEMO_DIR.
 demo: all
-	build-aux/demo.sh $(BUILD)
+	DEMO_DIR='$(DEMO_DIR)' build-aux/demo.sh $(BUILD)
 
 # libFuzzer targets (clang, ASan+UBSan) in build-fuzz/; FUZZ_TIME seconds each.
 fuzz:
@@ -69,8 +71,10 @@ bench: all
 	-@build-aux/install-deps.sh libvirt-clients libvirt-daemon
 	$(MESON) test -C $(BUILD) --benchmark --verbose --num-processes 1
 
+# Into PREFIX every time, whatever prefix $(BUILD) was first set up with;
+# staged under DESTDIR when given (relative paths are from here).
 install: all
-	DESTDIR=$(DESTDIR) $(MESON) install -C $(BUILD)
+	MESON='$(MESON)' build-aux/install.sh '$(BUILD)' '$(abspath $(PREFIX))' '$(if $(DESTDIR),$(abspath $(DESTDIR)))'
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) build-fuzz

@@ -6,6 +6,12 @@
 # installed pkg-config file and creates a partition under the installed
 # emulator. TAP output.
 #
+# Then `make install` itself, on a build directory of its own (tests off, so
+# it builds quickly), set up with a first prefix as a plain `make` does: a
+# later `make install PREFIX=A`, then PREFIX=B, installs under A, then B,
+# never under the first; `make install DESTDIR=D PREFIX=P` stages under D
+# files that say P.
+#
 #   install.sh BUILD_DIR SOURCE_ROOT
 set -u
 build=$1 root=$2
@@ -90,6 +96,49 @@ check "the example creates a partition under the installed emulator" \
 	env LD_LIBRARY_PATH="$lib" sh -c '"$@" >"$0"' "$dest/record.json" \
 	"$top/bin/mshvcpu" emu --host mshv-icelake-sp-azure -- "$dest/example"
 check "its record says migration-safe" grep -q '"policy":"migration-safe"' "$dest/record.json"
+
+# make; make install PREFIX=A; make install PREFIX=B; make install DESTDIR=...
+if ! command -v make >/dev/null 2>&1; then
+	ok "make install PREFIX=... # SKIP make not installed"
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+scratch=$dest/build
+make_in() { make -C "$root" --no-print-directory BUILD="$scratch" "$@"; }
+if meson setup "$scratch" "$root" -Dtests=false --prefix="$dest/first" >"$dest/.log" 2>&1 &&
+	make_in >>"$dest/.log" 2>&1; then
+	ok "make (a build directory set up for $dest/first)"
+else
+	not_ok "make (a build directory set up for $dest/first)"
+	sed 's/^/# /' "$dest/.log"
+fi
+rel_libdir=$(meson introspect "$scratch" --buildoptions |
+	python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="libdir"][0])')
+installed() { # WHERE TOP: every file make install puts under TOP
+	for f in bin/mshvcpu include/mshvcpu.h "$rel_libdir/libmshvcpu.a" \
+		"$rel_libdir/libmshvcpu.so.0" "$rel_libdir/pkgconfig/libmshvcpu.pc" \
+		share/man/man1/mshvcpu.1 share/man/man3/libmshvcpu.3 \
+		share/bash-completion/completions/mshvcpu; do
+		check "$1: $f" test -s "$2/$f"
+	done
+}
+for where in A B; do
+	check "make install PREFIX=$where" make_in install PREFIX="$dest/$where"
+	installed "make install PREFIX=$where" "$dest/$where"
+	check "PREFIX=$where: its pkg-config file says prefix=$where" \
+		grep -qx "prefix=$dest/$where" "$dest/$where/$rel_libdir/pkgconfig/libmshvcpu.pc"
+done
+check "PREFIX=B: the installed tool runs" "$dest/B/bin/mshvcpu" show x86-64-v2
+check "nothing went to the first prefix" test ! -e "$dest/first"
+
+staged=/opt/mshvcpu-staged-$$
+check "make install DESTDIR=D PREFIX=$staged" \
+	make_in install DESTDIR="$dest/stage" PREFIX="$staged"
+installed "DESTDIR=D PREFIX=$staged" "$dest/stage$staged"
+check "DESTDIR: the pkg-config file says the real prefix" \
+	grep -qx "prefix=$staged" "$dest/stage$staged/$rel_libdir/pkgconfig/libmshvcpu.pc"
+check "DESTDIR: nothing is written to $staged itself" test ! -e "$staged"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

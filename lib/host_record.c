@@ -100,7 +100,7 @@ int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
 	ret = json_doc_parse(doc, &root, err);
 	if (ret)
 		return ret;
-	ret = json_check_format(doc, root, "mshvcpu-host", 1, err);
+	ret = json_check_schema(doc, root, JSON_SCHEMA_HOST, err);
 	if (ret)
 		goto out;
 	if ((ret = json_get_string(doc, root, "name", &name, err)) ||

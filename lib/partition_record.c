@@ -171,7 +171,7 @@ int mshvcpu_partition_record_from_json(const char *text, size_t len, const char 
 	ret = json_doc_parse(&doc, &root, err);
 	if (ret)
 		return ret;
-	ret = json_check_format(&doc, root, "mshvcpu-partition", 1, err);
+	ret = json_check_schema(&doc, root, JSON_SCHEMA_PARTITION, err);
 	if (ret)
 		goto out;
 	if ((ret = json_get_string(&doc, root, "spec", &spec, err)) ||

@@ -189,7 +189,7 @@ static int profile_from_doc(const struct json_doc *doc, struct mshvcpu_profile *
 	ret = json_doc_parse(doc, &root, err);
 	if (ret)
 		return ret;
-	ret = json_check_format(doc, root, "mshvcpu-profile", 1, err);
+	ret = json_check_schema(doc, root, JSON_SCHEMA_PROFILE, err);
 	if (ret)
 		goto out;
 	if ((ret = json_get_string(doc, root, "name", &name, err)) ||

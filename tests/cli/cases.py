@@ -155,7 +155,7 @@ case("show", "show_bad_modifier", ["show", "x86-64-v3,avx2"], status=2)
 case("show", "show_contradiction", ["show", "x86-64-v3,+aes,-aes"], status=2)
 case("show", "show_strict_breaks_prereq", ["show", "--strict", "x86-64-v3,-avx"], status=2)
 case("show", "show_output_roundtrip", ["show", "-o", "{tmp}/p.json", f"{ICX},-avx512"],
-     checks=[file_exists("p.json", '"format": "mshvcpu-profile"')])
+     checks=[file_exists("p.json", '"schema": "mshvcpu-profile/1"')])
 case("show", "show_profile_file", ["show", "@{tmp}/p.json,-aes"],
      files={"p.json": open(__file__.replace("cases.py", "fixtures/icx-no-avx512.json")).read()})
 case("show", "show_missing_file", ["show", "@{tmp}/missing.json"], status=3)
@@ -207,7 +207,7 @@ case("baseline", "baseline_stdin_jsonl", ["baseline", "-"],
      stdin=open(__file__.replace("cases.py", "fixtures/hosts.jsonl")).read())
 case("baseline", "baseline_dir", ["baseline", "{fixtures}/hosts"])
 case("baseline", "baseline_output", ["baseline", "-o", "{tmp}/base.json", SKX, ICX],
-     checks=[file_exists("base.json", '"format": "mshvcpu-profile"')])
+     checks=[file_exists("base.json", '"schema": "mshvcpu-profile/1"')])
 case("baseline", "baseline_missing_file", ["baseline", "{tmp}/nope.json"], status=3)
 case("baseline", "baseline_malformed_jsonl", ["baseline", "{tmp}/bad.jsonl"], status=3,
      files={"bad.jsonl": open(__file__.replace("cases.py", "fixtures/hosts.jsonl")).read()
@@ -255,7 +255,7 @@ case("create", "create_nested_flag_on_619", ["create", "--in-process", "--host",
 case("create", "create_refused_sole_mb_clear", ["create", "--in-process", "--host", SKX, f"{SKX},-mb_clear"], status=3)
 case("create", "create_dropped", ["create", "--in-process", "--host", SKX, ICX])
 case("create", "create_json_output", ["-j", "create", "--in-process", "--host", ICX, "-o", "{tmp}/g.json", f"{ICX},-avx512"],
-     checks=[json_has(("format", "mshvcpu-partition")), file_exists("g.json", "mshvcpu-partition")])
+     checks=[json_has(("schema", "mshvcpu-partition/1")), file_exists("g.json", "mshvcpu-partition")])
 case("create", "create_no_device", ["create", "--device", "{tmp}/no-mshv", "x86-64-v3"], status=3)
 
 # --- cpuid -----------------------------------------------------------------------
@@ -267,7 +267,7 @@ case("cpuid", "cpuid_bad_leaf", ["cpuid", "--host", ICX, "x86-64-v2", "0xq"], st
 
 # --- host (this machine: structural checks only) ---------------------------------
 case("host", "host_cpuid_json", ["-j", "host", "--source", "cpuid"], golden=False,
-     checks=[json_has(("format", "mshvcpu-host"), ("source", "cpuid"))])
+     checks=[json_has(("schema", "mshvcpu-host/1"), ("source", "cpuid"))])
 case("host", "host_output", ["host", "--source", "cpuid", "-o", "{tmp}/h.json"], golden=False,
      checks=[file_exists("h.json", "mshvcpu-host")])
 case("host", "host_hypervisor_missing", ["host", "--source", "hypervisor", "--device", "{tmp}/none"], status=3)

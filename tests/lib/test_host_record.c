@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Host records ("mshvcpu-host", version 1) and loading hosts by name. */
+/* Host records (schema "mshvcpu-host/1") and loading hosts by name. */
 #include <errno.h>
 #include <unistd.h>
 

@@ -7,9 +7,11 @@
  * agreeing "schema"; and they refuse, each with the line and column of
  * the member at fault, the two conventions disagreeing, a kind they do not
  * know or another record's kind, a newer major version, and a value that
- * is not KIND/MAJOR.
+ * is not KIND/MAJOR. The writers put "schema" first and alone.
  */
 #include <errno.h>
+
+#include <json-c/json.h>
 
 #include "lib_test.h"
 
@@ -213,6 +215,67 @@ static void the_sniffer_agrees_with_the_readers(void **state)
 	}
 }
 
+/* What each writer writes, plain or pretty. */
+static char *written(enum kind k, bool pretty)
+{
+	struct mshvcpu_partition_record rec = { 0 };
+	struct mshvcpu_error err = { 0 };
+	struct mshvcpu_profile *p;
+	struct mshvcpu_host host;
+	char *json = NULL;
+
+	switch (k) {
+	case HOST:
+		assert_int_equal(mshvcpu_host_load("mshv-skylake-sp", &host, &err), 0);
+		assert_int_equal(mshvcpu_host_to_json(&host, pretty, &json), 0);
+		break;
+	case PROFILE:
+		assert_int_equal(mshvcpu_profile_parse("x86-64-v3", NULL, &p, &err), 0);
+		assert_int_equal(mshvcpu_profile_to_json(p, pretty, &json), 0);
+		mshvcpu_profile_free(p);
+		break;
+	default:
+		rec.spec = (char *)"x86-64-v3";
+		rec.revision = MSHVCPU_REV_HV_2026;
+		rec.create_struct = MSHVCPU_CREATE_V2;
+		mshvcpu_featureset_init(&rec.requested, MSHVCPU_VENDOR_INTEL);
+		rec.effective = rec.dropped = rec.requested;
+		assert_int_equal(mshvcpu_partition_record_to_json(&rec, pretty, &json), 0);
+		break;
+	}
+	return json;
+}
+
+static void writers_put_the_schema_first_and_alone(void **state)
+{
+	enum kind k;
+	int pretty;
+
+	(void)state;
+	for (k = 0; k < N_KINDS; k++) {
+		for (pretty = 0; pretty <= 1; pretty++) {
+			struct mshvcpu_error err = { 0 };
+			char *json = written(k, pretty), want[64];
+			struct json_object *root = json_tokener_parse(json);
+			struct json_object_iterator it = json_object_iter_begin(root);
+
+			assert_non_null(root);
+			snprintf(want, sizeof(want), "%s/1", kinds[k]);
+			assert_string_equal(json_object_iter_peek_name(&it), "schema");
+			assert_string_equal(json_object_get_string(json_object_iter_peek_value(&it)),
+					    want);
+			assert_false(json_object_object_get_ex(root, "format", NULL));
+			assert_false(json_object_object_get_ex(root, "version", NULL));
+			/* And reads back, as what the sniffer says it is. */
+			if (read_doc(k, json, &err))
+				fail_msg("%s: %s\n%s", kinds[k], err.message, json);
+			assert_string_equal(mshvcpu_json_format(json, strlen(json)), kinds[k]);
+			json_object_put(root);
+			free(json);
+		}
+	}
+}
+
 int main(void)
 {
 	static const struct known_bug bugs[] = { { "", "" } };
@@ -220,6 +283,7 @@ int main(void)
 		cmocka_unit_test(every_reader_keeps_the_convention),
 		cmocka_unit_test(refusals_name_what_is_read),
 		cmocka_unit_test(the_sniffer_agrees_with_the_readers),
+		cmocka_unit_test(writers_put_the_schema_first_and_alone),
 	};
 
 	return RUN_LIB_TESTS(tests, bugs, NULL, NULL);

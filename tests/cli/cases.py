@@ -242,6 +242,11 @@ case("migration", "migration_one_positional", ["check-migration", "{fixtures}/gu
 # A host record, a profile or a model as the source: compare is the question.
 case("migration", "migration_host_record_source", ["check-migration", "{fixtures}/hosts/skx.json", ICX], status=2)
 case("migration", "migration_profile_source", ["check-migration", "{fixtures}/icx-no-avx512.json", ICX], status=2)
+# A file naming no kind is not taken for a model: its reader says what is wrong.
+case("migration", "migration_unknown_schema_source", ["check-migration", "{tmp}/c.json", ICX], status=3,
+     files={"c.json": '{"schema": "mshvcpu-compare/1", "a": "x"}\n'})
+case("migration", "migration_newer_source", ["check-migration", "{tmp}/g.json", ICX], status=3,
+     files={"g.json": '{"schema": "mshvcpu-partition/2"}\n'})
 case("migration", "migration_model_source", ["check-migration", SKX, ICX], status=2)
 case("migration", "migration_missing_source", ["check-migration", "{tmp}/none.json", ICX], status=3)
 

@@ -165,6 +165,19 @@ case("show", "show_wrong_type_json", ["show", "@{tmp}/bad.json"], status=3,
      files={"bad.json": '{"format": "mshvcpu-profile", "version": "1"}\n'})
 case("show", "show_nul_json", ["show", "@{tmp}/bad.json"], status=3,
      files={"bad.json": b'{"format": "mshvcpu-profile"\x00}\n'})
+# Records name themselves with "schema": "KIND/MAJOR"; those written before
+# it ("format" + "version") read the same. A newer major version, an unknown
+# or other kind, and the two conventions disagreeing are refused where they are.
+case("show", "show_profile_file_old_convention", ["show", "@{tmp}/p.json,-aes"],
+     golden_as="show_profile_file",
+     files={"p.json": open(__file__.replace("cases.py", "fixtures/icx-no-avx512.old.json")).read()})
+case("show", "show_newer_schema", ["show", "@{tmp}/p.json"], status=3,
+     files={"p.json": '{\n  "schema": "mshvcpu-profile/2",\n  "enabled": {}\n}\n'})
+case("show", "show_unknown_schema", ["show", "@{tmp}/p.json"], status=3,
+     files={"p.json": '{"schema": "mshvcpu-pools/1", "pools": []}\n'})
+case("show", "show_other_kind", ["show", "@{fixtures}/hosts/icx.json"], status=3)
+case("show", "show_mixed_conventions", ["show", "@{tmp}/p.json"], status=3,
+     files={"p.json": '{"schema": "mshvcpu-profile/1",\n "format": "mshvcpu-host", "version": 1}\n'})
 case("show", "show_output_not_written_on_error", ["show", "-o", "{tmp}/out.json", "x86-64-v3,+nosuch"], status=2)
 
 # --- decode ----------------------------------------------------------------------
@@ -197,6 +210,11 @@ case("compare", "compare_vendor", ["compare", SKX, MILAN], status=1)
 case("compare", "compare_json", ["-j", "compare", SKX, ICX], status=1,
      checks=[json_has(("schema", "mshvcpu-compare/1"))])
 case("compare", "compare_one_arg", ["compare", SKX], status=2)
+case("compare", "compare_unknown_schema", ["compare", "{tmp}/c.json", SKX], status=3,
+     files={"c.json": '{"schema": "mshvcpu-compare/1", "a": "x"}\n'})
+# Records of both conventions, side by side: the same answer.
+case("compare", "compare_old_and_new_records", ["compare", "{fixtures}/hosts/skx.json",
+                                                "{fixtures}/hosts/icx.json"], status=1)
 
 # --- baseline --------------------------------------------------------------------
 case("baseline", "baseline_skx_icx", ["baseline", SKX, ICX])
@@ -212,6 +230,11 @@ case("baseline", "baseline_missing_file", ["baseline", "{tmp}/nope.json"], statu
 case("baseline", "baseline_malformed_jsonl", ["baseline", "{tmp}/bad.jsonl"], status=3,
      files={"bad.jsonl": open(__file__.replace("cases.py", "fixtures/hosts.jsonl")).read()
             + '{"format": "mshvcpu-host", "version": 1, "vendor": "intel", \n'})
+case("baseline", "baseline_stream_newer_schema", ["baseline", "{tmp}/hosts.jsonl"], status=3,
+     files={"hosts.jsonl": open(__file__.replace("cases.py", "fixtures/hosts.jsonl")).read()
+            + '{"schema": "mshvcpu-host/2", "vendor": "intel"}\n'})
+case("baseline", "baseline_stream_mixed_conventions", ["baseline", "-"], status=3,
+     stdin='{"schema": "mshvcpu-host/1", "format": "mshvcpu-host", "version": 2, "vendor": "intel"}\n')
 case("baseline", "baseline_no_output_on_error", ["baseline", "-o", "{tmp}/b.json", SKX, MILAN], status=1,
      checks=[lambda o, e, t: "b.json written" if __import__("os").path.exists(t + "/b.json") else None])
 

@@ -99,17 +99,23 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 	return 0;
 }
 
+/* "key" followed by a colon: a member's name, not a string value that spells it. */
 static size_t find_quoted(const struct json_doc *doc, size_t from, const char *key)
 {
 	char quoted[128];
-	size_t qlen, i;
+	size_t qlen, i, j;
 
 	qlen = (size_t)snprintf(quoted, sizeof(quoted), "\"%s\"", key);
 	if (qlen >= sizeof(quoted))
 		return doc->len;
-	for (i = from; i + qlen <= doc->len; i++)
-		if (memcmp(doc->text + i, quoted, qlen) == 0)
+	for (i = from; i + qlen <= doc->len; i++) {
+		if (memcmp(doc->text + i, quoted, qlen) != 0)
+			continue;
+		for (j = i + qlen; j < doc->len && isspace((unsigned char)doc->text[j]); j++)
+			;
+		if (j < doc->len && doc->text[j] == ':')
 			return i;
+	}
 	return doc->len;
 }
 

@@ -104,6 +104,7 @@ static const struct {
 	{ "\"schema\": \"mshvcpu-compare/1\"", false, "unknown schema", "schema" },
 	{ "\"schema\": \"MSHVCPU-HOST/1\"", false, "unknown schema", "schema" },
 	{ "\"schema\": \"@/2\"", false, "newer", "schema" },
+	{ "\"name\": \"schema\", \"schema\": \"@/2\"", false, "newer", "schema" },
 	{ "\"schema\": \"@/999999999\"", true, "newer", "schema" },
 	{ "\"schema\": \"@/2\", \"format\": \"@\", \"version\": 1", false, "newer", "schema" },
 	/* Not KIND/MAJOR. */
@@ -156,7 +157,7 @@ static void every_reader_keeps_the_convention(void **state)
 			if (heads[i].at) {
 				char quoted[32];
 
-				snprintf(quoted, sizeof(quoted), "\"%s\"", heads[i].at);
+				snprintf(quoted, sizeof(quoted), "\"%s\":", heads[i].at);
 				if (err.column != (unsigned int)(strstr(text, quoted) - text) + 1)
 					fail_msg("%s, case %zu: column %u, want the \"%s\" member\n%s",
 						 kinds[k], i, err.column, heads[i].at, text);

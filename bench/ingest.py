@@ -67,7 +67,7 @@ def offers(count=24, seed=1):
 def record(i, words):
     """One host record as a JSON line (the format of `mshvcpu host -o`)."""
     b0, b1, xs = words
-    return ('{"format":"mshvcpu-host","version":1,"name":"node%07d",'
+    return ('{"schema":"mshvcpu-host/1","name":"node%07d",'
             '"source":"hypervisor","vendor":"intel","offered":{"bank0":"0x%016x",'
             '"bank1":"0x%016x","bank2":null,"xsave":"0x%016x"}}\n' % (i, b0, b1, xs))
 

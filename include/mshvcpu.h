@@ -542,7 +542,7 @@ MSHVCPU_API int mshvcpu_profile_parse(const char *spec,
 				      const struct mshvcpu_profile_opts *opts,
 				      struct mshvcpu_profile **out,
 				      struct mshvcpu_error *err);
-/* Read a JSON profile (format "mshvcpu-profile", version 1). */
+/* Read a JSON profile (schema "mshvcpu-profile/1"). */
 MSHVCPU_API int mshvcpu_profile_load(const char *path,
 				     struct mshvcpu_profile **out,
 				     struct mshvcpu_error *err);
@@ -599,16 +599,25 @@ MSHVCPU_API int mshvcpu_model_at(size_t index, struct mshvcpu_model_info *info);
  * when an object repeats a key. The writers escape names and details with
  * mshvcpu_text_escape(), so what they write reads back.
  *
- * The format a document declares in its top-level "format" member:
+ * Every record names itself in a top-level "schema" member, KIND/MAJOR:
+ * "mshvcpu-host/1", "mshvcpu-profile/1", "mshvcpu-partition/1". The
+ * readers still take a record written before that convention, which has
+ * "format": KIND and "version": 1 instead, and one with both when they
+ * agree. They refuse (-EINVAL, with the member's line and column) another
+ * kind, an unknown one, a major version newer than theirs, and the two
+ * conventions disagreeing.
+ *
+ * mshvcpu_json_format(): the kind a document declares, by its top-level
+ * "schema" member (any major version) or old "format" member:
  * "mshvcpu-host", "mshvcpu-profile" or "mshvcpu-partition" (static
- * strings), or NULL (no such member, another value, not an object). Only
- * that member decides, never a name; the document is not checked (read it
- * with its format's reader).
+ * strings), or NULL (neither member, a value naming no kind, the two
+ * disagreeing, not an object). Only those members decide, never a name;
+ * the document is not checked (read it with its kind's reader).
  */
 MSHVCPU_API const char *mshvcpu_json_format(const char *text, size_t len);
 
 /*
- * Host records (JSON, format "mshvcpu-host", version 1)
+ * Host records (JSON, schema "mshvcpu-host/1")
  *
  * "name" is at most 127 bytes (a longer one is refused); a "source_detail"
  * longer than 255 bytes is cut between characters and ends in "...". A

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host records: what a host offers, as JSON ("mshvcpu-host", version 1):
+ * Host records: what a host offers, as JSON (schema "mshvcpu-host/1"):
  *
- *   { "format": "mshvcpu-host", "version": 1, "name": "node17",
+ *   { "schema": "mshvcpu-host/1", "name": "node17",
  *     "source": "hypervisor", "source_detail": "...", "vendor": "intel",
  *     "offered": { "bank0": "0x...", "bank1": "0x...", "bank2": null,
  *                  "xsave": "0x..." },
@@ -13,7 +13,9 @@
  * A word is "0x..." when every bit is known, null when nothing is, or
  * {"enabled": "0x...", "known": "0x..."} in between. "features" is for
  * people (optional on input; must agree with "offered" when present). One
- * record per line makes a JSON Lines stream of hosts.
+ * record per line makes a JSON Lines stream of hosts. Records written before
+ * "schema" have "format": "mshvcpu-host", "version": 1 instead; they read
+ * the same (json_check_schema()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,8 +30,7 @@ int mshvcpu_host_to_json(const struct mshvcpu_host *host, bool pretty, char **ou
 	struct json_object *root = json_object_new_object();
 	int ret;
 
-	json_object_object_add(root, "format", json_object_new_string("mshvcpu-host"));
-	json_object_object_add(root, "version", json_object_new_int(1));
+	json_object_object_add(root, "schema", json_new_schema(JSON_SCHEMA_HOST));
 	/* Escaped, and cut to the fields' limits: what is written reads back. */
 	json_object_object_add(root, "name",
 			       json_new_text(host->name, strnlen(host->name, sizeof(host->name)),
@@ -100,7 +101,7 @@ int host_from_doc(const struct json_doc *doc, struct mshvcpu_host *host,
 	ret = json_doc_parse(doc, &root, err);
 	if (ret)
 		return ret;
-	ret = json_check_format(doc, root, "mshvcpu-host", 1, err);
+	ret = json_check_schema(doc, root, JSON_SCHEMA_HOST, err);
 	if (ret)
 		goto out;
 	if ((ret = json_get_string(doc, root, "name", &name, err)) ||

@@ -185,13 +185,13 @@ static bool take_offered(struct cursor *c, struct mshvcpu_featureset *set)
 }
 
 enum member {
-	M_FORMAT, M_VERSION, M_NAME, M_SOURCE, M_SOURCE_DETAIL, M_VENDOR, M_OFFERED,
+	M_SCHEMA, M_FORMAT, M_VERSION, M_NAME, M_SOURCE, M_SOURCE_DETAIL, M_VENDOR, M_OFFERED,
 	M_XSAVE_STATES, M_MAX_XSAVE_DATA_SIZE, M_PHYSICAL_ADDRESS_WIDTH, M_FEATURES,
 	M_COUNT
 };
 
 static const char *const member_names[M_COUNT] = {
-	"format", "version", "name", "source", "source_detail", "vendor", "offered",
+	"schema", "format", "version", "name", "source", "source_detail", "vendor", "offered",
 	"xsave_states", "max_xsave_data_size", "physical_address_width", "features",
 };
 
@@ -221,11 +221,15 @@ int host_from_json_fast(const char *text, size_t len, const char *source,
 			return 1;
 		seen |= 1U << m;
 		switch (m) {
+		case M_SCHEMA:
+			ok = take_string(&c, &s) && is(&s, json_schema_name(JSON_SCHEMA_HOST));
+			break;
 		case M_FORMAT:
-			ok = take_string(&c, &s) && is(&s, "mshvcpu-host");
+			ok = take_string(&c, &s) && is(&s, json_schema_kind(JSON_SCHEMA_HOST));
 			break;
 		case M_VERSION:
-			ok = take_uint(&c, 1, &version) && version == 1;
+			ok = take_uint(&c, JSON_FORMAT_VERSION, &version) &&
+			     version == JSON_FORMAT_VERSION;
 			break;
 		case M_NAME:	/* one too long for the field is the general path's to refuse */
 			ok = take_string_or_null(&c, &name) && name.n < sizeof(host->name);
@@ -263,8 +267,11 @@ int host_from_json_fast(const char *text, size_t len, const char *source,
 	skip_ws(&c);
 	if (c.p != c.end)
 		return 1;
-	if (!(seen & 1U << M_FORMAT) || !(seen & 1U << M_VERSION) ||
-	    !(seen & 1U << M_OFFERED) || !vendor.s || vendor.n >= sizeof(vendor_text))
+	/* "schema" alone, or the old "format" and "version"; a mix is the general path's. */
+	if ((seen & 1U << M_SCHEMA) ? (seen & (1U << M_FORMAT | 1U << M_VERSION)) != 0 :
+	    (!(seen & 1U << M_FORMAT) || !(seen & 1U << M_VERSION)))
+		return 1;
+	if (!(seen & 1U << M_OFFERED) || !vendor.s || vendor.n >= sizeof(vendor_text))
 		return 1;
 	memcpy(vendor_text, vendor.s, vendor.n);
 	vendor_text[vendor.n] = '\0';

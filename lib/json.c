@@ -99,17 +99,23 @@ int json_doc_parse(const struct json_doc *doc, struct json_object **out,
 	return 0;
 }
 
+/* "key" followed by a colon: a member's name, not a string value that spells it. */
 static size_t find_quoted(const struct json_doc *doc, size_t from, const char *key)
 {
 	char quoted[128];
-	size_t qlen, i;
+	size_t qlen, i, j;
 
 	qlen = (size_t)snprintf(quoted, sizeof(quoted), "\"%s\"", key);
 	if (qlen >= sizeof(quoted))
 		return doc->len;
-	for (i = from; i + qlen <= doc->len; i++)
-		if (memcmp(doc->text + i, quoted, qlen) == 0)
+	for (i = from; i + qlen <= doc->len; i++) {
+		if (memcmp(doc->text + i, quoted, qlen) != 0)
+			continue;
+		for (j = i + qlen; j < doc->len && isspace((unsigned char)doc->text[j]); j++)
+			;
+		if (j < doc->len && doc->text[j] == ':')
 			return i;
+	}
 	return doc->len;
 }
 
@@ -180,19 +186,124 @@ int json_get_string(const struct json_doc *doc, struct json_object *obj,
 	return 0;
 }
 
-int json_check_format(const struct json_doc *doc, struct json_object *root,
-		      const char *format, int version, struct mshvcpu_error *err)
+/*
+ * Every record the library reads and writes, one row each: its kind, the
+ * "schema" value writers give it now, and the newest major version the
+ * readers take. A major version changes only when the meaning of a member
+ * does; a reader takes every major up to its own, and refuses a newer one
+ * rather than guessing. Moving from "format"+"version" to "schema" changed
+ * no meaning, so every kind is still at 1.
+ */
+#define SCHEMA(kind, major, what) { kind, kind "/" #major, major, what }
+static const struct {
+	const char *kind;
+	const char *name;
+	unsigned long major;
+	const char *what;	/* for messages */
+} schemas[JSON_SCHEMA_COUNT] = {
+	[JSON_SCHEMA_HOST] = SCHEMA("mshvcpu-host", 1, "a host record"),
+	[JSON_SCHEMA_PROFILE] = SCHEMA("mshvcpu-profile", 1, "a profile"),
+	[JSON_SCHEMA_PARTITION] = SCHEMA("mshvcpu-partition", 1, "a partition record"),
+};
+#undef SCHEMA
+
+const char *json_schema_kind(enum json_schema s)
 {
+	return schemas[s].kind;
+}
+
+const char *json_schema_name(enum json_schema s)
+{
+	return schemas[s].name;
+}
+
+struct json_object *json_new_schema(enum json_schema s)
+{
+	return json_object_new_string(schemas[s].name);
+}
+
+static int find_kind(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(schemas); i++)
+		if (strlen(schemas[i].kind) == len && memcmp(schemas[i].kind, text, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* MAJOR: 1 to 9 digits, no sign, no leading zero. */
+static bool parse_major(const char *text, size_t len, unsigned long *major)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 9 || text[0] == '0')
+		return false;
+	for (i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(text[i] - '0');
+	}
+	*major = v;
+	return true;
+}
+
+/* KIND/MAJOR: the length of KIND (not empty) and MAJOR. */
+static bool split_schema(const char *text, size_t len, size_t *kind_len, unsigned long *major)
+{
+	size_t slash = len;
+
+	while (slash > 0 && text[slash - 1] != '/')
+		slash--;
+	if (slash < 2)
+		return false;
+	*kind_len = slash - 1;
+	return parse_major(text + slash, len - slash, major);
+}
+
+int json_schema_find(const char *text, size_t len, unsigned long *major)
+{
+	unsigned long m;
+	size_t kind_len;
+	int s;
+
+	if (!text || !split_schema(text, len, &kind_len, &m))
+		return -1;
+	s = find_kind(text, kind_len);
+	if (s >= 0 && major)
+		*major = m;
+	return s;
+}
+
+int json_schema_find_format(const char *text, size_t len)
+{
+	return text ? find_kind(text, len) : -1;
+}
+
+/* "mshvcpu-host/1, mshvcpu-profile/1, ..." */
+static void schema_list(char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(schemas) && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+					 schemas[i].name);
+}
+
+/* The old convention: "format": KIND and "version": 1, read exactly as before. */
+static int check_format_version(const struct json_doc *doc, struct json_object *root,
+				enum json_schema want, struct mshvcpu_error *err)
+{
+	const char *kind = schemas[want].kind;
 	struct json_object *v;
 
-	if (!json_object_is_type(root, json_type_object))
-		return json_doc_error(doc, err, NULL, NULL,
-				      "expected a JSON object (%s)", format);
 	if (!json_object_object_get_ex(root, "format", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), format) != 0)
+	    strcmp(json_object_get_string(v), kind) != 0)
 		return json_doc_error(doc, err, NULL, "format",
-				      "\"format\" must be \"%s\"", format);
+				      "\"format\" must be \"%s\"", kind);
 	if (!json_object_object_get_ex(root, "version", &v) ||
 	    !json_object_is_type(v, json_type_int))
 		return json_doc_error(doc, err, NULL, "version",
@@ -200,11 +311,74 @@ int json_check_format(const struct json_doc *doc, struct json_object *root,
 	/* json-c saturates integers it cannot hold; do not quote the clamp. */
 	if (json_object_get_int64(v) == INT64_MAX || json_object_get_int64(v) == INT64_MIN)
 		return json_doc_error(doc, err, NULL, "version",
-				      "\"version\" is out of range (this library reads %d)", version);
-	if (json_object_get_int64(v) != version)
+				      "\"version\" is out of range (this library reads %d)",
+				      JSON_FORMAT_VERSION);
+	if (json_object_get_int64(v) != JSON_FORMAT_VERSION)
 		return json_doc_error(doc, err, NULL, "version",
 				      "unsupported %s version %lld (this library reads %d)",
-				      format, (long long)json_object_get_int64(v), version);
+				      kind, (long long)json_object_get_int64(v),
+				      JSON_FORMAT_VERSION);
+	return 0;
+}
+
+int json_check_schema(const struct json_doc *doc, struct json_object *root,
+		      enum json_schema want, struct mshvcpu_error *err)
+{
+	struct json_object *v, *format = NULL, *version = NULL;
+	unsigned long major = 0;
+	bool bad_format, bad_version;
+	size_t kind_len;
+	const char *name;
+	char list[128];
+	int s;
+
+	if (!json_object_is_type(root, json_type_object))
+		return json_doc_error(doc, err, NULL, NULL, "expected a JSON object (%s)",
+				      schemas[want].name);
+	json_object_object_get_ex(root, "format", &format);
+	json_object_object_get_ex(root, "version", &version);
+	if (!json_object_object_get_ex(root, "schema", &v)) {
+		if (format || version)
+			return check_format_version(doc, root, want, err);
+		return json_doc_error(doc, err, NULL, NULL,
+				      "no \"schema\" member (%s has \"schema\": \"%s\")",
+				      schemas[want].what, schemas[want].name);
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return json_doc_error(doc, err, NULL, "schema",
+				      "\"schema\" must be a string such as \"%s\"",
+				      schemas[want].name);
+	name = json_object_get_string(v);
+	if (!split_schema(name, strlen(name), &kind_len, &major))
+		return json_doc_error(doc, err, NULL, "schema",
+				      "\"schema\" is \"%s\", not NAME/VERSION such as \"%s\"",
+				      name, schemas[want].name);
+	s = find_kind(name, kind_len);
+	if (s < 0) {
+		schema_list(list, sizeof(list));
+		return json_doc_error(doc, err, NULL, "schema",
+				      "unknown schema \"%s\" (this library reads %s)", name, list);
+	}
+	if (s != (int)want)
+		return json_doc_error(doc, err, NULL, "schema",
+				      "\"schema\" is \"%s\", %s; expected %s (%s)", name,
+				      schemas[s].what, schemas[want].what, schemas[want].name);
+	if (major > schemas[want].major)
+		return json_doc_error(doc, err, NULL, "schema",
+				      "\"schema\" is \"%s\", newer than this library reads (%s)",
+				      name, schemas[want].name);
+	/* Both conventions: the old pair must be whole and say the same. */
+	if (!format && !version)
+		return 0;
+	bad_format = !format || !json_object_is_type(format, json_type_string) ||
+		     strcmp(json_object_get_string(format), schemas[want].kind) != 0;
+	bad_version = !version || !json_object_is_type(version, json_type_int) ||
+		      json_object_get_int64(version) != (int64_t)major;
+	if (bad_format || bad_version)
+		return json_doc_error(doc, err, NULL,
+				      format && (bad_format || !version) ? "format" : "version",
+				      "\"format\" and \"version\" disagree with \"schema\": \"%s\" "
+				      "(write \"schema\" alone)", name);
 	return 0;
 }
 

@@ -64,10 +64,49 @@ int json_parse_u64(const char *s, uint64_t *out)
 struct json_object *json_new_u64(uint64_t v)
 	MSHVCPU_INTERNAL(json_new_u64);
 
-/* Check the "format" and "version" members of a document. */
-int json_check_format(const struct json_doc *doc, struct json_object *root,
-		      const char *format, int version, struct mshvcpu_error *err)
-	MSHVCPU_INTERNAL(json_check_format);
+/*
+ * The records this library reads and writes. Each names itself with a
+ * top-level "schema": "KIND/MAJOR" member ("mshvcpu-host/1"); records
+ * written before that convention carry "format": KIND and "version": 1
+ * instead, and are read as before (json.c has the table and the rules).
+ */
+enum json_schema {
+	JSON_SCHEMA_HOST,
+	JSON_SCHEMA_PROFILE,
+	JSON_SCHEMA_PARTITION,
+	JSON_SCHEMA_COUNT
+};
+
+/* "mshvcpu-host" */
+const char *json_schema_kind(enum json_schema s)
+	MSHVCPU_INTERNAL(json_schema_kind);
+/* "mshvcpu-host/1": the value writers give "schema" */
+const char *json_schema_name(enum json_schema s)
+	MSHVCPU_INTERNAL(json_schema_name);
+/*
+ * The record whose kind the "schema" value @text (@len bytes, decoded)
+ * names, with any major version (*major, may be NULL), or -1 when it is
+ * not KIND/MAJOR or names no kind this library knows.
+ */
+int json_schema_find(const char *text, size_t len, unsigned long *major)
+	MSHVCPU_INTERNAL(json_schema_find);
+/* The record an old-convention "format" value names, or -1. */
+int json_schema_find_format(const char *text, size_t len)
+	MSHVCPU_INTERNAL(json_schema_find_format);
+/* The version an old-convention record carries in "version": always this. */
+#define JSON_FORMAT_VERSION 1
+
+/* A new string object holding json_schema_name(@s). */
+struct json_object *json_new_schema(enum json_schema s)
+	MSHVCPU_INTERNAL(json_new_schema);
+/*
+ * Check that a document is a record of kind @s: its "schema" member, or
+ * its old-convention "format" and "version" members (both, agreeing with
+ * "schema" when it is there too). 0, or -EINVAL with the position.
+ */
+int json_check_schema(const struct json_doc *doc, struct json_object *root,
+		      enum json_schema s, struct mshvcpu_error *err)
+	MSHVCPU_INTERNAL(json_check_schema);
 
 /* Read a words object into @set (vendor untouched). */
 int json_read_words(const struct json_doc *doc, struct json_object *words,

@@ -11,8 +11,9 @@
  * first in the text is reported. Repeated keys are found by sorting each
  * object's keys, so no input makes the check slower than n log n.
  *
- * And mshvcpu_json_format(): the top-level "format" member, read with the
- * same understanding of strings, never found by searching the text.
+ * And mshvcpu_json_format(): the record the top-level "schema" member (or
+ * the old "format" member) names, read with the same understanding of
+ * strings, never found by searching the text.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -458,13 +459,32 @@ static bool skip_value(const char *s, size_t n, size_t *i)
 	return false;
 }
 
+/*
+ * The record a "schema" (or, of the old convention, "format") value
+ * names: -1 for none. The value is decoded first, so an escape cannot
+ * hide a name or make one.
+ */
+static int declared(const struct span *key, const struct span *value)
+{
+	char buf[64];
+	struct str_iter it = iter(value);
+	size_t n = 0;
+	int c;
+
+	while ((c = str_next(&it)) >= 0) {
+		if (n == sizeof(buf))
+			return -1;	/* longer than any name */
+		buf[n++] = (char)c;
+	}
+	return span_is(key, "schema") ? json_schema_find(buf, n, NULL)
+				      : json_schema_find_format(buf, n);
+}
+
 const char *mshvcpu_json_format(const char *text, size_t len)
 {
-	static const char *const formats[] = {
-		"mshvcpu-host", "mshvcpu-profile", "mshvcpu-partition",
-	};
 	struct span key, value;
-	size_t i, f;
+	int found = -1, s;
+	size_t i;
 
 	if (!text)
 		return NULL;
@@ -472,26 +492,34 @@ const char *mshvcpu_json_format(const char *text, size_t len)
 	if (i >= len || text[i] != '{')
 		return NULL;
 	i = skip_ws(text, len, i + 1);
+	/*
+	 * Every top-level member is walked: "schema" and "format" must agree
+	 * (the reader refuses a document where they do not). Text that stops
+	 * making sense after one was found still declares it, as a document
+	 * cut short does; its reader reports where it breaks.
+	 */
 	while (take_string(text, len, &i, &key)) {
+		bool decides = span_is(&key, "schema") || span_is(&key, "format");
+
 		i = skip_ws(text, len, i);
 		if (i >= len || text[i] != ':')
-			return NULL;
+			break;
 		i = skip_ws(text, len, i + 1);
-		if (span_is(&key, "format")) {
+		if (decides) {
 			if (!take_string(text, len, &i, &value))
 				return NULL;
-			for (f = 0; f < ARRAY_SIZE(formats); f++)
-				if (span_is(&value, formats[f]))
-					return formats[f];
-			return NULL;
+			s = declared(&key, &value);
+			if (s < 0 || (found >= 0 && s != found))
+				return NULL;
+			found = s;
+		} else if (i < len && text[i] == '"' ? !take_string(text, len, &i, &value)
+						     : !skip_value(text, len, &i)) {
+			break;
 		}
-		if (i < len && text[i] == '"' ? !take_string(text, len, &i, &value)
-					      : !skip_value(text, len, &i))
-			return NULL;
 		i = skip_ws(text, len, i);
 		if (i >= len || text[i] != ',')
-			return NULL;
+			break;
 		i = skip_ws(text, len, i + 1);
 	}
-	return NULL;
+	return found >= 0 ? json_schema_kind((enum json_schema)found) : NULL;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Partition records as JSON ("mshvcpu-partition", version 1): what a VMM
- * keeps about a running guest, and what `check-migration --from` reads.
+ * Partition records as JSON (schema "mshvcpu-partition/1"): what a VMM
+ * keeps about a running guest, and what `check-migration` reads.
  *
- *   { "format": "mshvcpu-partition", "version": 1,
+ *   { "schema": "mshvcpu-partition/1",
  *     "spec": "x86-64-v3", "revision": "hv-2026", "policy": "migration-safe",
  *     "create_flags": ["lapic", "x2apic"], "create_struct": "v2",
  *     "pt_flags": "0xb", "vendor": "intel",
@@ -15,6 +15,8 @@
  *
  * <words> as in host records. "features" is for people and not read back.
  * "spec" is written escaped (mshvcpu_text_escape()), so it always reads back.
+ * Records written before "schema" have "format": "mshvcpu-partition",
+ * "version": 1 instead; they read the same.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -62,8 +64,7 @@ int mshvcpu_partition_record_to_json(const struct mshvcpu_partition_record *rec,
 	json_object_object_add(names, "dropped",
 			       json_new_feature_names(&rec->dropped, rec->revision));
 
-	json_object_object_add(root, "format", json_object_new_string("mshvcpu-partition"));
-	json_object_object_add(root, "version", json_object_new_int(1));
+	json_object_object_add(root, "schema", json_new_schema(JSON_SCHEMA_PARTITION));
 	json_object_object_add(root, "spec", json_new_text(rec->spec ? rec->spec : "",
 							   rec->spec ? strlen(rec->spec) : 0, 0));
 	json_object_object_add(root, "revision",
@@ -171,7 +172,7 @@ int mshvcpu_partition_record_from_json(const char *text, size_t len, const char 
 	ret = json_doc_parse(&doc, &root, err);
 	if (ret)
 		return ret;
-	ret = json_check_format(&doc, root, "mshvcpu-partition", 1, err);
+	ret = json_check_schema(&doc, root, JSON_SCHEMA_PARTITION, err);
 	if (ret)
 		goto out;
 	if ((ret = json_get_string(&doc, root, "spec", &spec, err)) ||

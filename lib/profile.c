@@ -2,9 +2,9 @@
 /*
  * Profiles: a resolved feature set with its revision and how it came to be
  * (the spec, what dependency closure changed, what the base already broke),
- * and the JSON profile format ("mshvcpu-profile", version 1):
+ * and the JSON profile format (schema "mshvcpu-profile/1"):
  *
- *   { "format": "mshvcpu-profile", "version": 1,
+ *   { "schema": "mshvcpu-profile/1",
  *     "name": "x86-64-v3,+aes", "revision": "hv-2026", "vendor": "any",
  *     "provenance": "..." | null,
  *     "enabled": { "bank0": "0x...", "bank1": "0x...", "bank2": "0x..." | null,
@@ -14,7 +14,9 @@
  * "enabled" is authoritative; "features" (optional on input) is for people
  * and must agree with it when present. "name" and "provenance" are written
  * escaped (mshvcpu_text_escape()): the spec may hold a control character
- * or a path's bytes that are not UTF-8, which no reader takes.
+ * or a path's bytes that are not UTF-8, which no reader takes. Profiles
+ * written before "schema" have "format": "mshvcpu-profile", "version": 1
+ * instead; they read the same.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -156,8 +158,7 @@ int mshvcpu_profile_to_json(const struct mshvcpu_profile *p, bool pretty,
 	struct json_object *root = json_object_new_object();
 	int ret;
 
-	json_object_object_add(root, "format", json_object_new_string("mshvcpu-profile"));
-	json_object_object_add(root, "version", json_object_new_int(1));
+	json_object_object_add(root, "schema", json_new_schema(JSON_SCHEMA_PROFILE));
 	/* Escaped: a spec may hold what readers refuse (a path's bytes, a tab). */
 	json_object_object_add(root, "name", json_new_text(p->spec, strlen(p->spec), 0));
 	json_object_object_add(root, "revision",
@@ -189,7 +190,7 @@ static int profile_from_doc(const struct json_doc *doc, struct mshvcpu_profile *
 	ret = json_doc_parse(doc, &root, err);
 	if (ret)
 		return ret;
-	ret = json_check_format(doc, root, "mshvcpu-profile", 1, err);
+	ret = json_check_schema(doc, root, JSON_SCHEMA_PROFILE, err);
 	if (ret)
 		goto out;
 	if ((ret = json_get_string(doc, root, "name", &name, err)) ||

@@ -155,7 +155,7 @@ case("show", "show_bad_modifier", ["show", "x86-64-v3,avx2"], status=2)
 case("show", "show_contradiction", ["show", "x86-64-v3,+aes,-aes"], status=2)
 case("show", "show_strict_breaks_prereq", ["show", "--strict", "x86-64-v3,-avx"], status=2)
 case("show", "show_output_roundtrip", ["show", "-o", "{tmp}/p.json", f"{ICX},-avx512"],
-     checks=[file_exists("p.json", '"format": "mshvcpu-profile"')])
+     checks=[file_exists("p.json", '"schema": "mshvcpu-profile/1"')])
 case("show", "show_profile_file", ["show", "@{tmp}/p.json,-aes"],
      files={"p.json": open(__file__.replace("cases.py", "fixtures/icx-no-avx512.json")).read()})
 case("show", "show_missing_file", ["show", "@{tmp}/missing.json"], status=3)
@@ -165,6 +165,19 @@ case("show", "show_wrong_type_json", ["show", "@{tmp}/bad.json"], status=3,
      files={"bad.json": '{"format": "mshvcpu-profile", "version": "1"}\n'})
 case("show", "show_nul_json", ["show", "@{tmp}/bad.json"], status=3,
      files={"bad.json": b'{"format": "mshvcpu-profile"\x00}\n'})
+# Records name themselves with "schema": "KIND/MAJOR"; those written before
+# it ("format" + "version") read the same. A newer major version, an unknown
+# or other kind, and the two conventions disagreeing are refused where they are.
+case("show", "show_profile_file_old_convention", ["show", "@{tmp}/p.json,-aes"],
+     golden_as="show_profile_file",
+     files={"p.json": open(__file__.replace("cases.py", "fixtures/icx-no-avx512.old.json")).read()})
+case("show", "show_newer_schema", ["show", "@{tmp}/p.json"], status=3,
+     files={"p.json": '{\n  "schema": "mshvcpu-profile/2",\n  "enabled": {}\n}\n'})
+case("show", "show_unknown_schema", ["show", "@{tmp}/p.json"], status=3,
+     files={"p.json": '{"schema": "mshvcpu-pools/1", "pools": []}\n'})
+case("show", "show_other_kind", ["show", "@{fixtures}/hosts/icx.json"], status=3)
+case("show", "show_mixed_conventions", ["show", "@{tmp}/p.json"], status=3,
+     files={"p.json": '{"schema": "mshvcpu-profile/1",\n "format": "mshvcpu-host", "version": 1}\n'})
 case("show", "show_output_not_written_on_error", ["show", "-o", "{tmp}/out.json", "x86-64-v3,+nosuch"], status=2)
 
 # --- decode ----------------------------------------------------------------------
@@ -197,6 +210,11 @@ case("compare", "compare_vendor", ["compare", SKX, MILAN], status=1)
 case("compare", "compare_json", ["-j", "compare", SKX, ICX], status=1,
      checks=[json_has(("schema", "mshvcpu-compare/1"))])
 case("compare", "compare_one_arg", ["compare", SKX], status=2)
+case("compare", "compare_unknown_schema", ["compare", "{tmp}/c.json", SKX], status=3,
+     files={"c.json": '{"schema": "mshvcpu-compare/1", "a": "x"}\n'})
+# Records of both conventions, side by side: the same answer.
+case("compare", "compare_old_and_new_records", ["compare", "{fixtures}/hosts/skx.json",
+                                                "{fixtures}/hosts/icx.json"], status=1)
 
 # --- baseline --------------------------------------------------------------------
 case("baseline", "baseline_skx_icx", ["baseline", SKX, ICX])
@@ -207,11 +225,16 @@ case("baseline", "baseline_stdin_jsonl", ["baseline", "-"],
      stdin=open(__file__.replace("cases.py", "fixtures/hosts.jsonl")).read())
 case("baseline", "baseline_dir", ["baseline", "{fixtures}/hosts"])
 case("baseline", "baseline_output", ["baseline", "-o", "{tmp}/base.json", SKX, ICX],
-     checks=[file_exists("base.json", '"format": "mshvcpu-profile"')])
+     checks=[file_exists("base.json", '"schema": "mshvcpu-profile/1"')])
 case("baseline", "baseline_missing_file", ["baseline", "{tmp}/nope.json"], status=3)
 case("baseline", "baseline_malformed_jsonl", ["baseline", "{tmp}/bad.jsonl"], status=3,
      files={"bad.jsonl": open(__file__.replace("cases.py", "fixtures/hosts.jsonl")).read()
             + '{"format": "mshvcpu-host", "version": 1, "vendor": "intel", \n'})
+case("baseline", "baseline_stream_newer_schema", ["baseline", "{tmp}/hosts.jsonl"], status=3,
+     files={"hosts.jsonl": open(__file__.replace("cases.py", "fixtures/hosts.jsonl")).read()
+            + '{"schema": "mshvcpu-host/2", "vendor": "intel"}\n'})
+case("baseline", "baseline_stream_mixed_conventions", ["baseline", "-"], status=3,
+     stdin='{"schema": "mshvcpu-host/1", "format": "mshvcpu-host", "version": 2, "vendor": "intel"}\n')
 case("baseline", "baseline_no_output_on_error", ["baseline", "-o", "{tmp}/b.json", SKX, MILAN], status=1,
      checks=[lambda o, e, t: "b.json written" if __import__("os").path.exists(t + "/b.json") else None])
 
@@ -242,6 +265,11 @@ case("migration", "migration_one_positional", ["check-migration", "{fixtures}/gu
 # A host record, a profile or a model as the source: compare is the question.
 case("migration", "migration_host_record_source", ["check-migration", "{fixtures}/hosts/skx.json", ICX], status=2)
 case("migration", "migration_profile_source", ["check-migration", "{fixtures}/icx-no-avx512.json", ICX], status=2)
+# A file naming no kind is not taken for a model: its reader says what is wrong.
+case("migration", "migration_unknown_schema_source", ["check-migration", "{tmp}/c.json", ICX], status=3,
+     files={"c.json": '{"schema": "mshvcpu-compare/1", "a": "x"}\n'})
+case("migration", "migration_newer_source", ["check-migration", "{tmp}/g.json", ICX], status=3,
+     files={"g.json": '{"schema": "mshvcpu-partition/2"}\n'})
 case("migration", "migration_model_source", ["check-migration", SKX, ICX], status=2)
 case("migration", "migration_missing_source", ["check-migration", "{tmp}/none.json", ICX], status=3)
 
@@ -269,7 +297,7 @@ case("create", "create_other_vendor_refused", ["create", "--in-process", "--host
 case("create", "create_other_vendor_feature_enforced", ["create", "--in-process", "--host", SKX, "-e", f"{SKX},+xop"], status=2)
 case("cpuid", "cpuid_enforce_host_lacks", ["cpuid", "--host", SKX, "--enforce", f"{SKX},+avx512_vnni", "7"], status=3)
 case("create", "create_json_output", ["-j", "create", "--in-process", "--host", ICX, "-o", "{tmp}/g.json", f"{ICX},-avx512"],
-     checks=[json_has(("format", "mshvcpu-partition")), file_exists("g.json", "mshvcpu-partition")])
+     checks=[json_has(("schema", "mshvcpu-partition/1")), file_exists("g.json", "mshvcpu-partition")])
 case("create", "create_no_device", ["create", "--device", "{tmp}/no-mshv", "x86-64-v3"], status=3)
 
 # --- cpuid -----------------------------------------------------------------------
@@ -281,7 +309,7 @@ case("cpuid", "cpuid_bad_leaf", ["cpuid", "--host", ICX, "x86-64-v2", "0xq"], st
 
 # --- host (this machine: structural checks only) ---------------------------------
 case("host", "host_cpuid_json", ["-j", "host", "--source", "cpuid"], golden=False,
-     checks=[json_has(("format", "mshvcpu-host"), ("source", "cpuid"))])
+     checks=[json_has(("schema", "mshvcpu-host/1"), ("source", "cpuid"))])
 case("host", "host_output", ["host", "--source", "cpuid", "-o", "{tmp}/h.json"], golden=False,
      checks=[file_exists("h.json", "mshvcpu-host")])
 case("host", "host_hypervisor_missing", ["host", "--source", "hypervisor", "--device", "{tmp}/none"], status=3)

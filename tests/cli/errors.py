@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-HOST = ('{"format":"mshvcpu-host","version":1,"name":"%s","source":"hypervisor",'
+HOST = ('{"schema":"mshvcpu-host/1","name":"%s","source":"hypervisor",'
         '"vendor":"%s","offered":{"bank0":"0x1","bank1":"0x0","bank2":null,"xsave":"0x1"}}\n')
 # Writing to an error's message: err->message, err.message, ->message[...] = ...
 WRITES = re.compile(r"(?:snprintf|strcpy|strcat|memcpy|memmove|sprintf|strncpy)\s*\([^;]*"

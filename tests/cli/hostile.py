@@ -42,7 +42,10 @@ import time
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
 BASES = {			# kind: (fixture, name field, number field, words field)
     'host': ('hosts/skx.json', 'name', 'max_xsave_data_size', 'offered'),
-    'profile': ('icx-no-avx512.json', 'name', 'version', 'enabled'),
+    # The three bases are records of the old convention ("format" and
+    # "version"), which every reader still takes; a profile's one number is
+    # its "version".
+    'profile': ('icx-no-avx512.old.json', 'name', 'version', 'enabled'),
     'partition': ('guest-skx.json', 'spec', 'max_xsave_data_size', 'effective'),
 }
 SECOND_HOST = os.path.join(FIXTURES, 'hosts', 'icx.json')
@@ -201,6 +204,9 @@ PAYLOADS += [
     ('named like another format', record_level(
         lambda k, b: with_value(b, name_key(k),
                                 'mshvcpu-profile' if k == 'host' else 'mshvcpu-host')), 'ok'),
+    ('named like another schema', record_level(
+        lambda k, b: with_value(b, name_key(k),
+                                'mshvcpu-profile/1' if k == 'host' else 'mshvcpu-host/1')), 'ok'),
     ('no max_xsave_data_size (unknown XSAVE size)', record_level(
         lambda k, b: with_raw(b, ['max_xsave_data_size'], b'null')),
      by_kind(migration='no', default='ok')),

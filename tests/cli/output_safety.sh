@@ -62,7 +62,7 @@ want_identity() { # PATH BEFORE
 	[ "$now" = "$2" ] || note "$1 changed: was '$2', now '$now'"
 }
 want_profile() { # FILE
-	grep -q '"format": "mshvcpu-profile"' "$1" 2>/dev/null || note "$1 does not hold the profile"
+	grep -q '"schema": "mshvcpu-profile/1"' "$1" 2>/dev/null || note "$1 does not hold the profile"
 }
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -241,7 +241,7 @@ for cmd in "show $SPEC" "baseline $SKX $ICX" "-j show $SPEC"; do
 	rc=$? err=$(cat "$work/.err")
 	want_rc 0
 	want_err ""
-	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["format"] == "mshvcpu-profile"' \
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["schema"] == "mshvcpu-profile/1"' \
 		"$work/.out" 2>/dev/null || note "stdout is not just the profile: $(head -c 80 "$work/.out")"
 	want_listing "$work" "$before"
 	if [ "${cmd%% *}" = show ] || [ "${cmd%% *}" = -j ]; then

@@ -17,7 +17,7 @@ import sys
 import termios
 import threading
 
-RECORD = ('{"format":"mshvcpu-host","version":1,"name":"node%07d",'
+RECORD = ('{"schema":"mshvcpu-host/1","name":"node%07d",'
           '"source":"hypervisor","vendor":"intel","offered":{"bank0":"0x2e2a8bfffff7859f",'
           '"bank1":"0x000100ae000000f1","bank2":null,"xsave":"0x00000000007fffdf"}}\n')
 COUNT = 250000

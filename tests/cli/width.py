@@ -20,7 +20,7 @@ COMMANDS = ["features", "show", "decode", "encode", "host", "compare", "baseline
             "pools", "check-migration", "create", "cpuid", "emu", "help"]
 SKX, ICX = "mshv-skylake-sp", "mshv-icelake-sp-azure"
 WHP_SKX, MILAN = "whp-skylake-sp", "whp-epyc-milan-azure"
-RECORD = ('{"format":"mshvcpu-host","version":1,"name":"%s","source":"hypervisor",'
+RECORD = ('{"schema":"mshvcpu-host/1","name":"%s","source":"hypervisor",'
           '"vendor":"intel","offered":{"bank0":"0x2e2a8bfffff7859f",'
           '"bank1":"0x000100ae000000f1","bank2":null,"xsave":"0x00000000007fffdf"}}\n')
 

@@ -9,7 +9,8 @@
  * value, a message, a line and column inside the text); whenever the fast
  * host-record path accepts, the general path accepts too and fills the
  * same bytes; whatever is accepted writes back to JSON that reads to the
- * same value (and writes again to the same text).
+ * same value (and writes again to the same text); and what a reader
+ * accepts, mshvcpu_json_format() names as that reader's kind.
  */
 #include <errno.h>
 
@@ -29,6 +30,14 @@ static void check_error(int ret, const struct mshvcpu_error *err, const char *te
 	FUZZ_CHECK(err->message[0] != '\0', "no message");
 	FUZZ_CHECK(!strchr(err->message, '\n'), "message spans lines: %s", err->message);
 	FUZZ_CHECK(err->line <= lines, "line %u of %u", err->line, lines);
+}
+
+static void check_kind(const char *text, size_t len, const char *kind)
+{
+	const char *got = mshvcpu_json_format(text, len);
+
+	FUZZ_CHECK(got && strcmp(got, kind) == 0, "read as %s, sniffed as %s", kind,
+		   got ? got : "nothing");
 }
 
 static void host_record(const char *text, size_t len)
@@ -53,6 +62,7 @@ static void host_record(const char *text, size_t len)
 		check_error(g, &err, text, len);
 		return;
 	}
+	check_kind(text, len, "mshvcpu-host");
 	FUZZ_CHECK(mshvcpu_host_to_json(&general, false, &json) == 0, "to_json");
 	FUZZ_CHECK(mshvcpu_host_from_json(json, strlen(json), "fuzz", 1, &back, &err) == 0,
 		   "%s does not read back: %s", json, err.message);
@@ -75,6 +85,7 @@ static void profile(const char *text, size_t len)
 		FUZZ_CHECK(p == NULL, "a refused profile was returned");
 		return;
 	}
+	check_kind(text, len, "mshvcpu-profile");
 	FUZZ_CHECK(mshvcpu_profile_to_json(p, false, &json) == 0, "to_json");
 	ret = mshvcpu_profile_from_json(json, strlen(json), "fuzz", &back, &err);
 	FUZZ_CHECK(ret == 0, "%s does not read back: %s", json, err.message);
@@ -101,6 +112,7 @@ static void partition_record(const char *text, size_t len)
 		FUZZ_CHECK(rec.spec == NULL, "a refused record kept its spec");
 		return;
 	}
+	check_kind(text, len, "mshvcpu-partition");
 	FUZZ_CHECK(mshvcpu_partition_record_to_json(&rec, false, &json) == 0, "to_json");
 	ret = mshvcpu_partition_record_from_json(json, strlen(json), "fuzz", &back, &err);
 	FUZZ_CHECK(ret == 0, "%s does not read back: %s", json, err.message);

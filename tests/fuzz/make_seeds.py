@@ -104,11 +104,24 @@ def json_docs():
     write('json', 'host-long-name', b'\0' + compact.replace(b'icx-node1', b'\xc3\xa9' * 64))
     write('json', 'host-long-detail', b'\0' + compact.replace(
         b'root partition properties through /dev/mshv', b'\xe2\x82\xac' * 90))
+    # Records of the old convention ("format" + "version") still read; the
+    # two conventions disagreeing, or a newer major version, do not.
+    with open(os.path.join(FIXTURES, 'hosts', 'skx.json'), 'rb') as f:
+        write('json', 'host-old-convention', b'\0' + f.read())
+    write('json', 'host-both-conventions', b'\0' + compact.replace(
+        b'"schema":"mshvcpu-host/1"', b'"schema":"mshvcpu-host/1","format":"mshvcpu-host","version":1'))
+    write('json', 'host-conventions-disagree', b'\0' + compact.replace(
+        b'"schema":"mshvcpu-host/1"', b'"schema":"mshvcpu-host/1","format":"mshvcpu-host","version":2'))
+    write('json', 'host-newer-schema', b'\0' + compact.replace(b'mshvcpu-host/1', b'mshvcpu-host/2'))
+    with open(os.path.join(FIXTURES, 'icx-no-avx512.old.json'), 'rb') as f:
+        write('json', 'profile-old-convention', b'\1' + f.read())
     with open(os.path.join(FIXTURES, 'icx-no-avx512.json'), 'rb') as f:
         profile = f.read()
     write('json', 'profile', b'\1' + profile)
     write('json', 'profile-named-like-a-host', b'\1' + profile.replace(
         b'"mshv-icelake-sp-azure,-avx512"', b'"mshvcpu-host"'))
+    with open(os.path.join(FIXTURES, 'guest-baseline.json'), 'rb') as f:
+        write('json', 'partition-record-schema', b'\2' + f.read())
     with open(os.path.join(FIXTURES, 'guest-skx.json'), 'rb') as f:
         record = f.read()
     write('json', 'partition-record', b'\2' + record)

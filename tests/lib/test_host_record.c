@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Host records ("mshvcpu-host", version 1) and loading hosts by name. */
+/* Host records (schema "mshvcpu-host/1") and loading hosts by name. */
 #include <errno.h>
 #include <unistd.h>
 
@@ -177,37 +177,55 @@ static void fast_path_agrees_with_the_general_path(void **state)
 	static const struct {
 		const char *text;
 		bool fast;	/* the fast path takes it */
+		bool general;	/* the general path takes it */
 	} cases[] = {
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"name\":\"n1\",\"source\":\"hypervisor\","
 		  "\"source_detail\":\"d\",\"vendor\":\"intel\",\"offered\":{\"bank0\":\"0x2e2a8bfffff7859f\","
 		  "\"bank1\":\"0x000100ae000000f1\",\"bank2\":null,\"xsave\":\"0x7fffdf\"},"
 		  "\"xsave_states\":\"0x2e7\",\"max_xsave_data_size\":2696,"
-		  "\"physical_address_width\":46}", true },
+		  "\"physical_address_width\":46}", true, true },
 		{ " {\n \"version\" : 1 , \"format\" : \"mshvcpu-host\", \"vendor\": \"AMD\",\r\n"
 		  "\"offered\": {\"xsave\": \"0X1F\", \"bank1\": {\"enabled\": \"0x1\", \"known\": \"0xF\"},"
-		  " \"bank0\": \"0xffffffffffffffff\"}, \"name\": null, \"features\": null }\n", true },
+		  " \"bank0\": \"0xffffffffffffffff\"}, \"name\": null, \"features\": null }\n", true, true },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\",\"offered\":"
 		  "{\"bank0\":null,\"bank1\":null,\"xsave\":null,\"bank2\":\"0x5\"},\"source\":null,"
-		  "\"max_xsave_data_size\":4294967295,\"physical_address_width\":0}", true },
+		  "\"max_xsave_data_size\":4294967295,\"physical_address_width\":0}", true, true },
+		/* "schema" as the writer puts it, first or last. */
+		{ "{\"schema\":\"mshvcpu-host/1\",\"name\":\"n1\",\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", true, true },
+		{ "{\"vendor\":\"amd\",\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\","
+		  "\"xsave\":\"0x0\"},\"schema\":\"mshvcpu-host/1\"}", true, true },
 		/* Shapes it leaves to the general path, which accepts them. */
+		{ "{\"schema\":\"mshvcpu-host/1\",\"format\":\"mshvcpu-host\",\"version\":1,"
+		  "\"vendor\":\"intel\",\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\","
+		  "\"xsave\":\"0x0\"}}", false, true },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"name\":\"n\\u0041\",\"vendor\":\"intel\","
-		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false, true },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"extra\":[1,2],\"vendor\":\"intel\","
-		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false, true },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"name\":\"n\xc3\xa9\",\"vendor\":\"intel\","
-		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false, true },
 		/* And shapes both refuse. */
+		{ "{\"schema\":\"mshvcpu-host/2\",\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false, false },
+		{ "{\"schema\":\"mshvcpu-host/1\",\"version\":1,\"vendor\":\"intel\","
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false, false },
+		{ "{\"schema\":\"mshvcpu-host/1\",\"format\":\"mshvcpu-host\",\"version\":2,"
+		  "\"vendor\":\"intel\",\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\","
+		  "\"xsave\":\"0x0\"}}", false, false },
+		{ "{\"vendor\":\"intel\",\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\","
+		  "\"xsave\":\"0x0\"}}", false, false },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\","
-		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\"}}", false },
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\"}}", false, false },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":01,\"vendor\":\"intel\","
-		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false, false },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\",\"offered\":{\"bank0\":"
-		  "{\"enabled\":\"0x3\",\"known\":\"0x1\"},\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false },
+		  "{\"enabled\":\"0x3\",\"known\":\"0x1\"},\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}", false, false },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\","
 		  "\"offered\":{\"bank0\":\"0x10000000000000000\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}}",
-		  false },
+		  false, false },
 		{ "{\"format\":\"mshvcpu-host\",\"version\":1,\"vendor\":\"intel\","
-		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}} x", false },
+		  "\"offered\":{\"bank0\":\"0x1\",\"bank1\":\"0x0\",\"xsave\":\"0x0\"}} x", false, false },
 	};
 	size_t i;
 
@@ -224,6 +242,8 @@ static void fast_path_agrees_with_the_general_path(void **state)
 		g = host_from_doc(&doc, &general, &err);
 		if (f != (cases[i].fast ? 0 : 1))
 			fail_msg("case %zu: fast path %s", i, f ? "stepped aside" : "took it");
+		if ((g == 0) != cases[i].general)
+			fail_msg("case %zu: general path %s", i, g ? err.message : "took it");
 		if (f == 0) {
 			assert_int_equal(g, 0);
 			assert_memory_equal(&fast, &general, sizeof(fast));

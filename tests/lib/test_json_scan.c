@@ -198,7 +198,10 @@ static void what_is_not_a_repeat_or_a_control_is_accepted(void **state)
 		fail_msg("%s", err.message);
 }
 
-/* The format is the top-level "format" member's, whatever names and nested members say. */
+/*
+ * The kind is what the top-level "schema" (or old "format") member names,
+ * whatever names and nested members say.
+ */
 static void the_format_is_the_format_members(void **state)
 {
 	static const struct {
@@ -212,6 +215,29 @@ static void the_format_is_the_format_members(void **state)
 		{ " \r\n{ \"x\": {\"format\": \"mshvcpu-host\"}, \"y\": [1, \"]\", {}], \"z\": -1.5e3, "
 		  "\"format\" : \"mshvcpu-host\" }", "mshvcpu-host" },
 		{ "{\"form\\u0061t\": \"mshvcpu\\u002dprofile\"}", "mshvcpu-profile" },
+		/* "schema" names the kind with its version; any version declares it. */
+		{ "{\"schema\": \"mshvcpu-partition/1\", \"spec\": \"mshvcpu-host/1\"}",
+		  "mshvcpu-partition" },
+		{ "{\"name\": \"mshvcpu-host/1\", \"schema\": \"mshvcpu-profile/1\"}", "mshvcpu-profile" },
+		{ "{\"schema\": \"mshvcpu-profile/7\"}", "mshvcpu-profile" },
+		{ "{\"sch\\u0065ma\": \"mshvcpu-host\\u002f1\"}", "mshvcpu-host" },
+		{ "{\"schema\": \"mshvcpu-host/1\", \"format\": \"mshvcpu-host\", \"version\": 1}",
+		  "mshvcpu-host" },
+		{ "{\"x\": {\"schema\": \"mshvcpu-host/1\"}, \"schema\": \"mshvcpu-profile/1\"}",
+		  "mshvcpu-profile" },
+		{ "{\"schema\": \"mshvcpu-host/1\", \"name\": oops", "mshvcpu-host" },
+		/* Two that disagree, or one that names nothing known: no kind. */
+		{ "{\"schema\": \"mshvcpu-host/1\", \"format\": \"mshvcpu-profile\"}", NULL },
+		{ "{\"format\": \"mshvcpu-profile\", \"schema\": \"mshvcpu-host/1\"}", NULL },
+		{ "{\"schema\": \"mshvcpu-host/1\", \"schema\": \"mshvcpu-profile/1\"}", NULL },
+		{ "{\"schema\": \"mshvcpu-host/1\", \"format\": \"mshvcpu-hostile\"}", NULL },
+		{ "{\"schema\": \"mshvcpu-host\"}", NULL },
+		{ "{\"schema\": \"mshvcpu-host/01\"}", NULL },
+		{ "{\"schema\": \"mshvcpu-compare/1\"}", NULL },
+		{ "{\"schema\": \"mshvcpu-host/1\\u0000\"}", NULL },
+		{ "{\"schema\": 1, \"format\": \"mshvcpu-host\"}", NULL },
+		{ "{\"x\": {\"schema\": \"mshvcpu-host/1\"}}", NULL },
+		{ "{\"name\": \"mshvcpu-host/1\"}", NULL },
 		{ "{\"x\": {\"format\": \"mshvcpu-host\"}}", NULL },
 		{ "{\"name\": \"\\\"format\\\": \\\"mshvcpu-host\\\"\"}", NULL },
 		{ "{\"format\": \"mshvcpu-hostile\"}", NULL },

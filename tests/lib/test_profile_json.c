@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The JSON profile format ("mshvcpu-profile", version 1): exact round trips,
+ * The JSON profile format (schema "mshvcpu-profile/1"): exact round trips,
  * and clear errors with line:column for malformed or hostile input.
  */
 #include <errno.h>
@@ -63,7 +63,7 @@ static void profiles_round_trip_exactly(void **state)
 	}
 }
 
-static void the_text_names_its_format_and_version(void **state)
+static void the_text_names_its_schema_and_revision(void **state)
 {
 	struct mshvcpu_profile *p = parse_ok("x86-64-v2", MSHVCPU_REV_HV_2026);
 	struct json_object *root, *v;
@@ -73,10 +73,8 @@ static void the_text_names_its_format_and_version(void **state)
 	assert_int_equal(mshvcpu_profile_to_json(p, false, &json), 0);
 	root = json_tokener_parse(json);
 	assert_non_null(root);
-	assert_true(json_object_object_get_ex(root, "format", &v));
-	assert_string_equal(json_object_get_string(v), "mshvcpu-profile");
-	assert_true(json_object_object_get_ex(root, "version", &v));
-	assert_int_equal(json_object_get_int(v), 1);
+	assert_true(json_object_object_get_ex(root, "schema", &v));
+	assert_string_equal(json_object_get_string(v), "mshvcpu-profile/1");
 	assert_true(json_object_object_get_ex(root, "revision", &v));
 	assert_string_equal(json_object_get_string(v), "hv-2026");
 	json_object_put(root);
@@ -301,7 +299,7 @@ int main(void)
 	static const struct known_bug bugs[] = { { "", "" } };
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test(profiles_round_trip_exactly),
-		cmocka_unit_test(the_text_names_its_format_and_version),
+		cmocka_unit_test(the_text_names_its_schema_and_revision),
 		cmocka_unit_test(bad_documents_are_refused_with_a_position),
 		cmocka_unit_test(syntax_errors_point_at_the_offending_character),
 		cmocka_unit_test(a_semantic_error_points_at_its_member),

@@ -62,7 +62,7 @@ static int cmd_host(struct cli *cli, int argc, char **argv)
 			return ret;
 	}
 	if (cli_json(cli)) {
-		/* The host record is the output: its format and version are its schema. */
+		/* The host record is the output; like every -j document it names its "schema". */
 		ret = mshvcpu_host_to_json(&host, cli->mode == OUT_JSON_PRETTY, &json);
 		if (ret)
 			return cli_fail(cli, EXIT_RUNTIME, "host", "%s", strerror(-ret));

@@ -30,7 +30,7 @@ static void reason(const char *fmt, ...)
 
 /* Sources that are not partitions: `mshvcpu compare` is the question for them. */
 static const struct {
-	const char *format;	/* a record file's format; NULL: a model, words or a spec */
+	const char *kind;	/* a record file's (mshvcpu_json_format()); NULL: a model, words or a spec */
 	const char *what;
 } not_partitions[] = {
 	{ "mshvcpu-host", "a host record" },
@@ -38,15 +38,14 @@ static const struct {
 	{ NULL, "a model, words or a spec" },
 };
 
-static int not_a_partition(struct cli *cli, const char *format, const char *from,
+static int not_a_partition(struct cli *cli, const char *kind, const char *from,
 			   const char *to)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(not_partitions); i++) {
-		if (format ? !not_partitions[i].format ||
-			     strcmp(format, not_partitions[i].format) != 0 :
-			     not_partitions[i].format != NULL)
+		if (kind ? !not_partitions[i].kind || strcmp(kind, not_partitions[i].kind) != 0 :
+			   not_partitions[i].kind != NULL)
 			continue;
 		return cli_fail(cli, EXIT_USAGE, "check-migration",
 				"%s is %s, not a partition record (`mshvcpu create -o` writes "
@@ -65,6 +64,7 @@ static int load_source(struct cli *cli, const char *from, const char *to,
 {
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_host host;
+	const char *kind;
 	struct stat st;
 	char *text = NULL;
 	size_t len = 0;
@@ -81,7 +81,13 @@ static int load_source(struct cli *cli, const char *from, const char *to,
 	ret = cli_read_file(cli, "check-migration", from, &text, &len);
 	if (ret)
 		return ret;
-	ret = not_a_partition(cli, mshvcpu_json_format(text, len), from, to);
+	/*
+	 * A file of another known kind points to compare; one naming no kind
+	 * (an unknown schema, none, not JSON) is the reader's to refuse, with
+	 * the place and the reason.
+	 */
+	kind = mshvcpu_json_format(text, len);
+	ret = kind ? not_a_partition(cli, kind, from, to) : -1;
 	if (ret < 0) {
 		ret = mshvcpu_partition_record_from_json(text, len, from, rec, &err);
 		if (ret)

@@ -91,7 +91,7 @@ int load_set_arg(struct cli *cli, const char *what, const char *arg,
 		ret = cli_read_file(cli, what, arg, &text, &len);
 		if (ret)
 			return ret;
-		/* The top-level "format" member decides, never a name that looks like one. */
+		/* The top-level "schema" (or old "format") member decides, never a name. */
 		format = mshvcpu_json_format(text, len);
 		if (format && strcmp(format, "mshvcpu-profile") == 0) {
 			struct mshvcpu_profile *p;

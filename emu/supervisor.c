@@ -47,6 +47,7 @@
 
 #include <linux/mshv.h>
 
+#include "apply_core.h"
 #include "notify.h"
 #include "supervisor.h"
 
@@ -65,6 +66,13 @@ struct emu_object {
 	int watch;			/* inotify watch descriptor */
 	int open_descriptions;		/* the program's, from inotify */
 	bool live;
+};
+
+/* A process `mshvcpu apply` registered: its creates, and its descendants', are rewritten. */
+struct emu_apply {
+	pid_t pid;
+	struct apply_config cfg;
+	struct mshvcpu_profile *profile;
 };
 
 /* A block of pages lent to the model, and the memfd that holds it. */
@@ -87,6 +95,8 @@ struct supervisor {
 	bool explained_long_map;
 	struct emu_lent *lent;
 	size_t nlent, lent_cap;
+	struct emu_apply *applies;
+	size_t napplies;
 };
 
 /*
@@ -519,6 +529,141 @@ static void explain_once(struct supervisor *s, unsigned int cmd)
 	}
 }
 
+/* --- mshvcpu apply, registered ------------------------------------------------ */
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *close_paren;
+	pid_t ppid = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "pid (comm) state ppid ...": comm may hold anything, even ") ". */
+	close_paren = strrchr(buf, ')');
+	if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+/* The registration whose process @tid is, or descends from; NULL if none. */
+static struct emu_apply *apply_for(struct supervisor *s, pid_t tid)
+{
+	pid_t pid;
+	size_t i;
+
+	if (!s->napplies)
+		return NULL;
+	for (pid = notify_process_of(tid); pid > 1; pid = parent_of(pid))
+		for (i = 0; i < s->napplies; i++)
+			if (s->applies[i].pid == pid)
+				return &s->applies[i];
+	return NULL;
+}
+
+/* MSHVCPU_EMU_APPLY: `mshvcpu apply` asks for its creates to be rewritten. */
+static void on_apply_register(struct supervisor *s, uint64_t addr)
+{
+	MSHVCPU_OPTS(mshvcpu_profile_opts, popts);
+	pid_t pid = notify_process_of((pid_t)s->n->req->pid);
+	struct mshvcpu_emu_apply req;
+	struct mshvcpu_error err = { 0 };
+	struct emu_apply *grown, *a;
+	struct mshvcpu_profile *p = NULL;
+	FILE *log = NULL;
+	char digest[65];
+	int fd;
+
+	if (notify_read(pid, addr, &req, sizeof(req)))
+		return answer(s, -EFAULT);
+	if (!memchr(req.spec, 0, sizeof(req.spec)) || !memchr(req.log, 0, sizeof(req.log)) ||
+	    req.rsvd || req.flags & ~(MSHVCPU_EMU_APPLY_ALLOW_V1 | MSHVCPU_EMU_APPLY_VERBOSE) ||
+	    req.policy >= MSHVCPU_POLICY_COUNT || req.revision >= MSHVCPU_REV_COUNT)
+		return answer(s, -EINVAL);
+	/* "host" in the spec is the emulated host, as for the program. */
+	popts.host = sim_host(s->sim);
+	popts.revision = req.revision;
+	if (mshvcpu_profile_parse(req.spec, &popts, &p, &err))
+		return answer(s, -EINVAL);
+	if (req.log[0]) {
+		fd = open(req.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+		log = fd < 0 ? NULL : fdopen(fd, "a");
+		if (!log) {
+			if (fd >= 0)
+				close(fd);
+			mshvcpu_profile_free(p);
+			return answer(s, -EIO);
+		}
+	}
+	grown = mshvcpu_profile_digest(p, digest) ? NULL :
+		realloc(s->applies, (s->napplies + 1) * sizeof(*grown));
+	if (!grown) {
+		if (log)
+			fclose(log);
+		mshvcpu_profile_free(p);
+		return answer(s, -ENOMEM);
+	}
+	s->applies = grown;
+	a = &s->applies[s->napplies++];
+	a->pid = pid;
+	a->profile = p;
+	a->cfg = (struct apply_config){ .profile = p };
+	memcpy(a->cfg.digest, digest, sizeof(digest));
+	a->cfg.policy = (enum mshvcpu_policy)req.policy;
+	a->cfg.revision = (enum mshvcpu_revision)req.revision;
+	a->cfg.allow_v1 = req.flags & MSHVCPU_EMU_APPLY_ALLOW_V1;
+	a->cfg.notes = req.flags & MSHVCPU_EMU_APPLY_VERBOSE ? stderr : NULL;
+	a->cfg.log = log;
+	answer(s, 0);
+}
+
+/* The rewritten partition, handed to the program; the object owns it from now on. */
+static int install_partition(void *ctx, int kfd)
+{
+	struct supervisor *s = ctx;
+	int fd = object_add(s, kfd, KSHIM_FD_PARTITION, true);
+
+	if (fd < 0)
+		kshim_close(s->k, kfd);
+	return fd;
+}
+
+static void on_apply_create(struct supervisor *s, struct emu_apply *a, uint64_t addr)
+{
+	pid_t pid = notify_process_of((pid_t)s->n->req->pid);
+	struct apply_request r;
+	long ret = apply_read_request(pid, addr, &r);
+
+	if (ret)
+		ret = apply_refuse(&a->cfg, pid, NULL, (int)ret, ret == -EFAULT ?
+				   "its argument cannot be read" :
+				   "its v2 struct breaks the kernel's rules (bank count, reserved "
+				   "fields)");
+	else
+		ret = apply_create(&a->cfg, pid, &r, sim_device_ops(s->sim), install_partition, s);
+	answer(s, ret);
+}
+
+static void applies_free(struct supervisor *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->napplies; i++) {
+		if (s->applies[i].cfg.log)
+			fclose(s->applies[i].cfg.log);
+		mshvcpu_profile_free(s->applies[i].profile);
+	}
+	free(s->applies);
+}
+
 static void on_ioctl(struct supervisor *s)
 {
 	const struct seccomp_data *d = &s->n->req->data;
@@ -536,6 +681,14 @@ static void on_ioctl(struct supervisor *s)
 	/* Nothing is created that could not be handed over. */
 	if (makes_file && !target_has_free_fd(pid))
 		return answer(s, -EMFILE);
+	if (o->kind == KSHIM_FD_DEV && cmd == MSHVCPU_EMU_APPLY)
+		return on_apply_register(s, d->args[2]);
+	if (o->kind == KSHIM_FD_DEV && cmd == MSHV_CREATE_PARTITION) {
+		struct emu_apply *a = apply_for(s, pid);
+
+		if (a)
+			return on_apply_create(s, a, d->args[2]);
+	}
 	/* A file the driver makes goes to the program through install_for_driver(). */
 	ret = kshim_ioctl_for(s->k, pid, o->kfd, cmd, (unsigned long)d->args[2]);
 	if (ret == -EOPNOTSUPP)
@@ -692,7 +845,10 @@ int emu_run(const struct emu_run_config *config, char *const argv[],
 		mshvcpu_error_set(err, ret, "inotify: %s", strerror(-ret));
 		goto out;
 	}
+	/* `mshvcpu apply` in the program registers with us instead of listening itself. */
+	setenv("MSHVCPU_EMU", "1", 1);
 	ret = notify_run(argv, emu_filter_install, "emu", &hooks, why, sizeof(why));
+	unsetenv("MSHVCPU_EMU");
 	if (ret < 0)
 		mshvcpu_error_set(err, ret, "%s", why);
 out:
@@ -703,6 +859,7 @@ out:
 		close(s.closes);
 	/* The model gives its lent pages back here. */
 	sim_destroy(s.sim);
+	applies_free(&s);
 	free(s.lent);
 	free(s.objs);
 	return ret;

@@ -578,6 +578,12 @@ MSHVCPU_API size_t mshvcpu_profile_base_violations(const struct mshvcpu_profile 
  */
 MSHVCPU_API int mshvcpu_profile_to_json(const struct mshvcpu_profile *profile,
 					bool pretty, char **out);
+/*
+ * The profile's name by content: the SHA-256 of its compact JSON text
+ * (mshvcpu_profile_to_json()), as 64 lowercase hex digits and a NUL. Two
+ * profiles with the same digest give a guest the same CPU.
+ */
+MSHVCPU_API int mshvcpu_profile_digest(const struct mshvcpu_profile *profile, char out[65]);
 
 /* Named models: psABI levels and recorded hosts. */
 struct mshvcpu_model_info {

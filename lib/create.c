@@ -104,8 +104,8 @@ static int host_can_give(struct create_ctx *c, bool enforce)
 				     c->offered.known[w] & ~c->offered.enabled[w];
 		any |= lacking.enabled[w] != 0;
 	}
-	return any ? lacking_features(c, &lacking, "this host cannot give the profile "
-				      "(--enforce); it lacks") : 0;
+	return any ? lacking_features(c, &lacking, "this host cannot give the whole "
+				      "profile; it lacks") : 0;
 }
 
 /* With enforce: everything asked for arrived, but what the base request disabled. */
@@ -122,7 +122,7 @@ static int nothing_dropped(struct create_ctx *c)
 		any |= lost.enabled[w] != 0;
 	}
 	return any ? lacking_features(c, &lost, "the partition did not get the whole "
-				      "profile (--enforce); missing") : 0;
+				      "profile; missing") : 0;
 }
 
 static uint64_t pt_flags_for(unsigned int flags)

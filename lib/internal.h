@@ -90,6 +90,10 @@ struct mshvcpu_feature {
 	uint64_t xsave_components;
 };
 
+/* sha256.c: the SHA-256 of @len bytes, as 64 lowercase hex digits and a NUL. */
+void sha256_hex(const void *data, size_t len, char out[65])
+	MSHVCPU_INTERNAL(sha256_hex);
+
 /* hexword.c: as mshvcpu_hex_word_parse(), "0x" required (how documents write u64s). */
 int hex_word_parse_prefixed(const char *text, size_t len, uint64_t *value)
 	MSHVCPU_INTERNAL(hex_word_parse_prefixed);

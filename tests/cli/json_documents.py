@@ -54,7 +54,7 @@ WRITTEN = [
 
 def source_schemas(root):
     found = set()
-    for path in glob.glob(os.path.join(root, "tools", "mshvcpu", "*.c")):
+    for path in glob.glob(os.path.join(root, "tools", "*", "*.c")):
         with open(path, encoding="utf-8") as f:
             found |= set(re.findall(r'"(%s)"' % SCHEMA.pattern, f.read()))
     with open(os.path.join(root, "lib", "json.c"), encoding="utf-8") as f:
@@ -124,6 +124,19 @@ def main():
                       repr(doc.get("schema")))
                 check(f"{what}: no \"format\" or \"version\" beside \"schema\"",
                       "format" not in doc and "version" not in doc)
+        # The apply log: JSON Lines, each line a document of its own. The VMM
+        # here is the tool's own create, under the emulator.
+        log = os.path.join(tmp, "apply.jsonl")
+        argv = ["emu", "--host", "mshv-icelake-sp-azure", "--", args.mshvcpu, "apply",
+                "--log", log, "x86-64-v3", "--", args.mshvcpu, "create", "x86-64-v2"]
+        proc = subprocess.run([args.mshvcpu] + argv, capture_output=True, text=True,
+                              env=env, cwd=tmp)
+        check("mshvcpu emu -- mshvcpu apply --log FILE ...: exit 0", proc.returncode == 0,
+              proc.stderr)
+        if os.path.exists(log):
+            with open(log, encoding="utf-8") as f:
+                for line in f:
+                    first_schema(line, "an apply --log line")
     check("every schema the sources name was printed or written here", seen == expected,
           f"never seen: {sorted(expected - seen)}; not in the sources: {sorted(seen - expected)}")
 

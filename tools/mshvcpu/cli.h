@@ -49,9 +49,10 @@ enum cli_opt {
 	OPT_VERSION,
 	/* By name. */
 	OPT_ALL, OPT_ALLOW_V1, OPT_DEVICE, OPT_DIFF, OPT_DISABLED, OPT_ENFORCE, OPT_FLAGS, OPT_FORMAT,
-	OPT_FROM, OPT_HOST, OPT_IN_PROCESS, OPT_KERNEL, OPT_LONG, OPT_MAX_NAMES,
+	OPT_FROM, OPT_HOST, OPT_IN_PROCESS, OPT_KERNEL, OPT_LOG, OPT_LONG, OPT_MAX_NAMES,
 	OPT_MAX_PAIRS, OPT_MODELS, OPT_NAMES, OPT_NO_INITIALIZE, OPT_OUTPUT, OPT_POLICY,
-	OPT_REVISION, OPT_SOURCE, OPT_STRICT, OPT_TO, OPT_TRACE, OPT_VENDOR, OPT_WORD,
+	OPT_REVISION, OPT_SOURCE, OPT_STRICT, OPT_TO, OPT_TRACE, OPT_VENDOR, OPT_VERBOSE,
+	OPT_WORD,
 	OPT_COUNT,
 };
 
@@ -85,7 +86,8 @@ struct command {
 /* The commands (cmd_*.c), and the tool itself (main.c). */
 extern const struct command command_features, command_show, command_decode,
 	command_encode, command_host, command_compare, command_baseline, command_pools,
-	command_check_migration, command_create, command_cpuid, command_emu, command_help;
+	command_check_migration, command_create, command_cpuid, command_emu, command_apply,
+	command_help;
 /* The command called @name, or NULL. */
 const struct command *cli_command(const char *name);
 /* Every command, for `mshvcpu --help` and suggestions; NULL-terminated. */

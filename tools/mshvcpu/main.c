@@ -14,7 +14,7 @@
 const struct command *const cli_commands[] = {
 	&command_features, &command_show, &command_decode, &command_encode, &command_host,
 	&command_compare, &command_baseline, &command_pools, &command_check_migration,
-	&command_create, &command_cpuid, &command_emu, &command_help, NULL,
+	&command_create, &command_cpuid, &command_emu, &command_apply, &command_help, NULL,
 };
 
 const struct command *cli_command(const char *name)

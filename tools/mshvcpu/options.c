@@ -42,6 +42,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_KERNEL] = { "kernel", 'k', "LEVEL",
 			 "the driver release: v1-only (before 6.19), cpu-features (6.19), "
 			 "nested-smt (2026, default)" },
+	[OPT_LOG] = { "log", 0, "FILE", "append a JSON line per event to FILE" },
 	[OPT_LONG] = { "long", 'l', NULL, "every field of each entry" },
 	[OPT_MAX_NAMES] = { "max-names", 0, "N", "host names to list per pool (default 5)" },
 	[OPT_MAX_PAIRS] = { "max-pairs", 'm', "N",
@@ -63,6 +64,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_TO] = { "to", 0, "HOST", "the target host" },
 	[OPT_TRACE] = { "trace", 'T', "FILE", "append the hypercall trace to FILE (JSON Lines)" },
 	[OPT_VENDOR] = { "vendor", 0, "VENDOR", "CPUID locations as seen on intel, amd or hygon" },
+	[OPT_VERBOSE] = { "verbose", 'v', NULL, "say what is done, on standard error" },
 	[OPT_WORD] = { "word", 'w', "WORD", "one word: bank0, bank1, bank2 or xsave" },
 };
 

@@ -111,8 +111,7 @@ int notify_read_string(pid_t pid, uint64_t addr, char *buf, size_t cap)
 	return -ENAMETOOLONG;
 }
 
-/* The process thread @tid belongs to: pidfd_open() takes processes only. */
-static pid_t process_of(pid_t tid)
+pid_t notify_process_of(pid_t tid)
 {
 	char path[64], line[256];
 	pid_t tgid = tid;
@@ -129,9 +128,10 @@ static pid_t process_of(pid_t tid)
 	return tgid;
 }
 
+/* pidfd_open() takes processes only. */
 int notify_fetch_fd(pid_t tid, int fd)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, process_of(tid), 0);
+	int pidfd = (int)syscall(SYS_pidfd_open, notify_process_of(tid), 0);
 	int ours;
 
 	if (pidfd < 0)

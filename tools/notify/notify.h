@@ -79,6 +79,8 @@ int notify_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int notify_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 /* A NUL-terminated string of at most @cap bytes: its length, -EFAULT or -ENAMETOOLONG. */
 int notify_read_string(pid_t pid, uint64_t addr, char *buf, size_t cap);
+/* The process thread @tid belongs to (itself if that cannot be read). */
+pid_t notify_process_of(pid_t tid);
 /* A descriptor of thread @tid's, as one of ours on the same open file: >= 0 or -errno. */
 int notify_fetch_fd(pid_t tid, int fd);
 

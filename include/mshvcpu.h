@@ -825,6 +825,26 @@ MSHVCPU_API int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 					 struct mshvcpu_partition_record *record,
 					 struct mshvcpu_error *err);
 
+/*
+ * The request mshvcpu_partition_create() would send to a Linux >= 6.19
+ * kernel for @profile and @opts (policy, revision, flags, base; the
+ * device, ops, fallback and enforce are not looked at), without sending
+ * it: what a VMM that makes its own create needs.
+ */
+struct mshvcpu_create_request {
+	uint64_t pt_flags;			/* CPU_AND_XSAVE_FEATURES included */
+	struct mshvcpu_masks masks;		/* bank 2: the early property, if set_bank2 */
+	struct mshvcpu_featureset requested;	/* enabled sense, after the flags' rules */
+	enum mshvcpu_revision revision;		/* resolved */
+	enum mshvcpu_policy policy;
+	uint8_t v2[64];				/* struct mshv_create_partition_v2, its bytes */
+};
+
+MSHVCPU_API int mshvcpu_create_request(const struct mshvcpu_profile *profile,
+				       const struct mshvcpu_create_opts *opts,
+				       struct mshvcpu_create_request *out,
+				       struct mshvcpu_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -237,10 +237,13 @@ static int create_v1(struct create_ctx *c, int dev)
 	return device_ioctl(c->ops, dev, MSHV_CREATE_PARTITION, &args);
 }
 
-static int create_v2(struct create_ctx *c, int dev, uint64_t pt_flags)
+/* The v2 struct for the request in @c->rec, with @pt_flags. */
+static void fill_v2(const struct create_ctx *c, uint64_t pt_flags,
+		    struct mshv_create_partition_v2 *args)
 {
 	const struct mshvcpu_masks *m = &c->rec->masks;
-	struct mshv_create_partition_v2 args = {
+
+	*args = (struct mshv_create_partition_v2){
 		.pt_flags = pt_flags | (1ULL << MSHV_PT_BIT_CPU_AND_XSAVE_FEATURES),
 		.pt_isolation = isolation_of(c),
 		.pt_num_cpu_fbanks = MSHV_NUM_CPU_FEATURES_BANKS,
@@ -249,7 +252,13 @@ static int create_v2(struct create_ctx *c, int dev, uint64_t pt_flags)
 		.pt_disabled_xsave = m->disabled_xsave,
 #endif
 	};
+}
 
+static int create_v2(struct create_ctx *c, int dev, uint64_t pt_flags)
+{
+	struct mshv_create_partition_v2 args;
+
+	fill_v2(c, pt_flags, &args);
 	c->rec->create_struct = MSHVCPU_CREATE_V2;
 	return device_ioctl(c->ops, dev, MSHV_CREATE_PARTITION, &args);
 }
@@ -358,6 +367,50 @@ fail:
 			 "(hypervisor status 0x%x)", strerror(-ret), status);
 }
 
+/*
+ * What the create asks for, in @c->rec: the spec, revision, policy and
+ * flags, the features requested (after the flags' and the base request's
+ * rules) and the masks. 0 or -errno with @c->err filled.
+ */
+static int build_request(struct create_ctx *c, const struct mshvcpu_profile *profile,
+			 const struct mshvcpu_create_opts *opts)
+{
+	struct mshvcpu_partition_record *rec = c->rec;
+	int w;
+
+	rec->spec = strdup(profile->spec);
+	if (!rec->spec)
+		return set_error(c->err, -ENOMEM, "out of memory");
+	rec->revision = revision_resolve(OPTS_GET(opts, revision, profile->revision));
+	rec->policy = OPTS_GET(opts, policy, MSHVCPU_POLICY_FORWARD_COMPATIBLE);
+	if ((unsigned int)rec->policy >= MSHVCPU_POLICY_COUNT)
+		return set_error(c->err, -EINVAL, "unknown policy %d", rec->policy);
+	rec->create_flags = OPTS_GET(opts, flags, 0U);
+	rec->pt_flags = pt_flags_for(rec->create_flags);
+	if (c->base)
+		rec->pt_flags |= c->base->pt_flags & ~(1ULL << MSHV_PT_BIT_CPU_AND_XSAVE_FEATURES);
+	rec->requested = profile->features;
+	/* Nested virtualization needs the flag *and* bank 1's nested_virt. */
+	if (rec->create_flags & MSHVCPU_CREATE_NESTED)
+		mshvcpu_deps_enable(&rec->requested, catalogue_by_id(HV_FEATURE_ID_nested_virt),
+				    NULL, 0);
+	/*
+	 * What the base request disables stays disabled, and so do the
+	 * features that depend on it: the hypervisor refuses a partition
+	 * that keeps a feature without its prerequisite.
+	 */
+	if (c->base)
+		base_disable(c);
+	mshvcpu_masks_from_enabled(&rec->requested, rec->policy, rec->revision, &rec->masks);
+	/* Its bits no revision names go as it sent them. */
+	if (c->base) {
+		for (w = 0; w < 2; w++)
+			rec->masks.disabled_banks[w] |= c->base->disabled_banks[w];
+		rec->masks.disabled_xsave |= c->base->disabled_xsave;
+	}
+	return 0;
+}
+
 int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 			     const struct mshvcpu_create_opts *opts, int *partition_fd,
 			     struct mshvcpu_partition_record *rec, struct mshvcpu_error *err)
@@ -365,7 +418,7 @@ int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 	struct create_ctx c = { .rec = rec, .err = err };
 	bool enforce = OPTS_GET(opts, enforce, false);
 	uint16_t status = 0;
-	int dev, pfd = -1, ret, w;
+	int dev, pfd = -1, ret;
 
 	if (partition_fd)
 		*partition_fd = -1;
@@ -378,38 +431,9 @@ int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 	c.device = OPTS_GET(opts, device, "/dev/mshv");
 	c.base = OPTS_GET(opts, base, NULL);
 
-	rec->spec = strdup(profile->spec);
-	if (!rec->spec)
-		return set_error(err, -ENOMEM, "out of memory");
-	rec->revision = revision_resolve(OPTS_GET(opts, revision, profile->revision));
-	rec->policy = OPTS_GET(opts, policy, MSHVCPU_POLICY_FORWARD_COMPATIBLE);
-	if ((unsigned int)rec->policy >= MSHVCPU_POLICY_COUNT) {
-		ret = set_error(err, -EINVAL, "unknown policy %d", rec->policy);
+	ret = build_request(&c, profile, opts);
+	if (ret)
 		goto fail;
-	}
-	rec->create_flags = OPTS_GET(opts, flags, 0U);
-	rec->pt_flags = pt_flags_for(rec->create_flags);
-	if (c.base)
-		rec->pt_flags |= c.base->pt_flags & ~(1ULL << MSHV_PT_BIT_CPU_AND_XSAVE_FEATURES);
-	rec->requested = profile->features;
-	/* Nested virtualization needs the flag *and* bank 1's nested_virt. */
-	if (rec->create_flags & MSHVCPU_CREATE_NESTED)
-		mshvcpu_deps_enable(&rec->requested, catalogue_by_id(HV_FEATURE_ID_nested_virt),
-				    NULL, 0);
-	/*
-	 * What the base request disables stays disabled, and so do the
-	 * features that depend on it: the hypervisor refuses a partition
-	 * that keeps a feature without its prerequisite.
-	 */
-	if (c.base)
-		base_disable(&c);
-	mshvcpu_masks_from_enabled(&rec->requested, rec->policy, rec->revision, &rec->masks);
-	/* Its bits no revision names go as it sent them. */
-	if (c.base) {
-		for (w = 0; w < 2; w++)
-			rec->masks.disabled_banks[w] |= c.base->disabled_banks[w];
-		rec->masks.disabled_xsave |= c.base->disabled_xsave;
-	}
 
 	dev = device_open(c.ops, c.device);
 	if (dev < 0) {
@@ -490,4 +514,36 @@ void mshvcpu_partition_record_clear(struct mshvcpu_partition_record *rec)
 		return;
 	free(rec->spec);
 	memset(rec, 0, sizeof(*rec));
+}
+
+_Static_assert(sizeof(((struct mshvcpu_create_request *)0)->v2) ==
+	       sizeof(struct mshv_create_partition_v2), "the v2 struct's bytes");
+
+int mshvcpu_create_request(const struct mshvcpu_profile *profile,
+			   const struct mshvcpu_create_opts *opts,
+			   struct mshvcpu_create_request *out, struct mshvcpu_error *err)
+{
+	struct mshvcpu_partition_record rec = { 0 };
+	struct create_ctx c = { .rec = &rec, .err = err };
+	struct mshv_create_partition_v2 args;
+	int ret;
+
+	if (!profile || !out)
+		return set_error(err, -EINVAL, "profile and out are required");
+	if (!OPTS_VALID(opts))
+		return set_error(err, -EINVAL, "mshvcpu_create_opts: unknown non-zero fields");
+	c.base = OPTS_GET(opts, base, NULL);
+	ret = build_request(&c, profile, opts);
+	if (!ret) {
+		memset(out, 0, sizeof(*out));
+		fill_v2(&c, rec.pt_flags, &args);
+		out->pt_flags = args.pt_flags;
+		out->masks = rec.masks;
+		out->requested = rec.requested;
+		out->revision = rec.revision;
+		out->policy = rec.policy;
+		memcpy(out->v2, &args, sizeof(args));
+	}
+	mshvcpu_partition_record_clear(&rec);
+	return ret;
 }

@@ -311,6 +311,34 @@ static void a_profile_of_the_other_vendor_is_refused(void **state)
 	done(&fl);
 }
 
+static void the_request_is_what_create_sends(void **state)
+{
+	const struct mshvcpu_create_base base = { .disabled_banks = { 1ULL << 29, 0 } };
+	MSHVCPU_OPTS(mshvcpu_create_opts, copts, .base = &base,
+		     .policy = MSHVCPU_POLICY_MIGRATION_SAFE);
+	struct mshvcpu_create_request req;
+	struct hv_partition_info info;
+	struct flow fl;
+	uint64_t sent[2];
+
+	(void)state;
+	run_with(&fl, ICX, "x86-64-v3", &base, false);
+	assert_int_equal(fl.ret, 0);
+	model_partition(&fl, &info);
+	assert_int_equal(mshvcpu_create_request(fl.profile, &copts, &req, &fl.err), 0);
+	/* The bytes are the v2 struct: banks at 24 and 32, xsave at 56. */
+	memcpy(sent, req.v2 + 24, sizeof(sent));
+	assert_int_equal(sent[0], info.disabled_banks[0]);
+	assert_int_equal(sent[1], info.disabled_banks[1]);
+	assert_int_equal(req.masks.disabled_xsave, info.disabled_xsave);
+	assert_int_equal(req.pt_flags, fl.rec.pt_flags);
+	assert_memory_equal(&req.masks, &fl.rec.masks, sizeof(req.masks));
+	/* The record takes the partition's vendor for a neutral profile; the features are the same. */
+	assert_memory_equal(req.requested.enabled, fl.rec.requested.enabled,
+			    sizeof(req.requested.enabled));
+	done(&fl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +353,7 @@ int main(void)
 		cmocka_unit_test(a_base_request_is_honoured_as_well),
 		cmocka_unit_test(enforce_refuses_what_the_host_lacks_before_creating),
 		cmocka_unit_test(a_profile_of_the_other_vendor_is_refused),
+		cmocka_unit_test(the_request_is_what_create_sends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

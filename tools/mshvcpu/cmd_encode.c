@@ -6,16 +6,10 @@
 #include <string.h>
 
 #include <hyperv/hv_partition.h>
-#include <linux/mshv.h>
 
 #include "cli.h"
 
 enum format { FMT_WORDS, FMT_STRUCT, FMT_C, FMT_JSON };
-
-static void struct_bytes(const struct mshv_create_partition_v2 *args, unsigned char *out)
-{
-	memcpy(out, args, sizeof(*args));
-}
 
 static struct json_object *hex_bytes(const unsigned char *b, size_t n)
 {
@@ -69,9 +63,10 @@ static int cmd_encode(struct cli *cli, int argc, char **argv)
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_profile *p;
 	struct mshvcpu_featureset requested;
+	MSHVCPU_OPTS(mshvcpu_create_opts, copts);
+	struct mshvcpu_create_request req;
 	struct mshvcpu_masks m;
 	struct mshvcpu_host host;
-	struct mshv_create_partition_v2 args;
 	unsigned char bytes[64];
 	const char *host_arg = NULL;
 	unsigned int flags = 0;
@@ -126,35 +121,19 @@ static int cmd_encode(struct cli *cli, int argc, char **argv)
 	if (ret)
 		return cli_fail_lib(cli, cli_spec_status(&err, ret), "encode",
 				    &err, ret);
-	rev = mshvcpu_profile_revision(p);
-	requested = *mshvcpu_profile_features(p);
-	/* The same rule as the create flow: nested needs bank 1's nested_virt too. */
-	if (flags & MSHVCPU_CREATE_NESTED)
-		mshvcpu_deps_enable(&requested, mshvcpu_feature_find("nested_virt", rev), NULL, 0);
-	mshvcpu_masks_from_enabled(&requested, policy, rev, &m);
-
-	memset(&args, 0, sizeof(args));
-	for (i = 0; i < 5; i++) {
-		static const unsigned int map[][2] = {
-			{ MSHVCPU_CREATE_LAPIC, MSHV_PT_BIT_LAPIC },
-			{ MSHVCPU_CREATE_X2APIC, MSHV_PT_BIT_X2APIC },
-			{ MSHVCPU_CREATE_GPA_SUPER_PAGES, MSHV_PT_BIT_GPA_SUPER_PAGES },
-			{ MSHVCPU_CREATE_NESTED, MSHV_PT_BIT_NESTED_VIRTUALIZATION },
-			{ MSHVCPU_CREATE_SMT, MSHV_PT_BIT_SMT_ENABLED_GUEST },
-		};
-
-		if (flags & map[i][0])
-			args.pt_flags |= 1ULL << map[i][1];
+	/* The very request the create flow would send. */
+	copts.policy = policy;
+	copts.flags = flags;
+	ret = mshvcpu_create_request(p, &copts, &req, &err);
+	if (ret) {
+		ret = cli_fail_lib(cli, EXIT_RUNTIME, "encode", &err, ret);
+		mshvcpu_profile_free(p);
+		return ret;
 	}
-	args.pt_flags |= 1ULL << MSHV_PT_BIT_CPU_AND_XSAVE_FEATURES;
-	args.pt_isolation = MSHV_PT_ISOLATION_NONE;
-	args.pt_num_cpu_fbanks = MSHV_NUM_CPU_FEATURES_BANKS;
-	args.pt_cpu_fbanks[0] = m.disabled_banks[0];
-	args.pt_cpu_fbanks[1] = m.disabled_banks[1];
-#if defined(__x86_64__)
-	args.pt_disabled_xsave = m.disabled_xsave;
-#endif
-	struct_bytes(&args, bytes);
+	rev = req.revision;
+	requested = req.requested;
+	m = req.masks;
+	memcpy(bytes, req.v2, sizeof(bytes));
 
 	/* Warnings: what the hypervisor would refuse. */
 	nviol = mshvcpu_masks_check(&m, host_arg ? &host.offered : NULL, viol, ARRAY_SIZE(viol));
@@ -180,7 +159,7 @@ static int cmd_encode(struct cli *cli, int argc, char **argv)
 		json_object_object_add(doc, "spec", json_object_new_string(mshvcpu_profile_spec(p)));
 		json_object_object_add(doc, "policy", json_object_new_string(mshvcpu_policy_name(policy)));
 		json_object_object_add(doc, "revision", json_object_new_string(mshvcpu_revision_name(rev)));
-		json_object_object_add(doc, "pt_flags", cli_json_u64(args.pt_flags));
+		json_object_object_add(doc, "pt_flags", cli_json_u64(req.pt_flags));
 		json_object_object_add(doc, "pt_cpu_fbanks", banks);
 		json_object_object_add(doc, "pt_disabled_xsave", cli_json_u64(m.disabled_xsave));
 		json_object_object_add(doc, "early_bank2", m.set_bank2 ?
@@ -207,7 +186,7 @@ static int cmd_encode(struct cli *cli, int argc, char **argv)
 		       "\t.pt_cpu_fbanks = { 0x%016llxULL, 0x%016llxULL },\n"
 		       "\t.pt_disabled_xsave = 0x%016llxULL,\n"
 		       "};\n",
-		       (unsigned long long)args.pt_flags,
+		       (unsigned long long)req.pt_flags,
 		       (unsigned long long)m.disabled_banks[0],
 		       (unsigned long long)m.disabled_banks[1],
 		       (unsigned long long)m.disabled_xsave);
@@ -220,7 +199,7 @@ static int cmd_encode(struct cli *cli, int argc, char **argv)
 	case FMT_WORDS:
 		cli_kv(cli, 18, "policy", "%s (%s names)", mshvcpu_policy_name(policy),
 		       mshvcpu_revision_name(rev));
-		cli_kv(cli, 18, "pt_flags", "0x%016llx", (unsigned long long)args.pt_flags);
+		cli_kv(cli, 18, "pt_flags", "0x%016llx", (unsigned long long)req.pt_flags);
 		cli_kv(cli, 18, "pt_cpu_fbanks[0]", "0x%016llx", (unsigned long long)m.disabled_banks[0]);
 		cli_kv(cli, 18, "pt_cpu_fbanks[1]", "0x%016llx", (unsigned long long)m.disabled_banks[1]);
 		cli_kv(cli, 18, "pt_disabled_xsave", "0x%016llx", (unsigned long long)m.disabled_xsave);

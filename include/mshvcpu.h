@@ -826,6 +826,30 @@ MSHVCPU_API int mshvcpu_partition_create(const struct mshvcpu_profile *profile,
 					 struct mshvcpu_error *err);
 
 /*
+ * A guest's view, asked of the hypervisor as a VMM asks it. Through @ops
+ * (NULL: system calls), retried on EINTR; -errno with @err filled on
+ * failure.
+ */
+/* MSHV_CREATE_VP @vp_index on a partition: the VP's descriptor. */
+MSHVCPU_API int mshvcpu_partition_create_vp(const struct mshvcpu_device_ops *ops,
+					    int partition_fd, uint32_t vp_index,
+					    struct mshvcpu_error *err);
+
+struct mshvcpu_cpuid_leaf {
+	uint32_t leaf, subleaf;		/* in */
+	uint32_t eax, ebx, ecx, edx;	/* out */
+};
+
+/*
+ * The CPUID a VP's guest sees, for @n leaves at once (at most what one
+ * hypercall page holds, 169): GetVpCpuidValues through the VP's
+ * descriptor @vp_fd. 0, or -EINVAL for no or too many leaves.
+ */
+MSHVCPU_API int mshvcpu_partition_cpuid(const struct mshvcpu_device_ops *ops, int vp_fd,
+					uint32_t vp_index, struct mshvcpu_cpuid_leaf *leaves,
+					size_t n, struct mshvcpu_error *err);
+
+/*
  * The request mshvcpu_partition_create() would send to a Linux >= 6.19
  * kernel for @profile and @opts (policy, revision, flags, base; the
  * device, ops, fallback and enforce are not looked at), without sending

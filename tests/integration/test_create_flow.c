@@ -339,6 +339,33 @@ static void the_request_is_what_create_sends(void **state)
 	done(&fl);
 }
 
+static void a_guest_cpuid_through_the_library(void **state)
+{
+	MSHVCPU_OPTS(mshvcpu_create_opts, copts);
+	struct mshvcpu_cpuid_leaf leaves[2] = { { .leaf = 0 }, { .leaf = 7 } };
+	struct mshvcpu_cpuid_leaf many[200] = { { 0 } };
+	struct flow fl;
+	int vp;
+
+	(void)state;
+	run(&fl, ICX, KSHIM_ABI_NESTED_SMT, "x86-64-v3", 0, false);
+	assert_int_equal(fl.ret, 0);
+	copts.ops = sim_device_ops(fl.sim);
+	vp = mshvcpu_partition_create_vp(copts.ops, fl.pfd, 0, &fl.err);
+	assert_true(vp >= 0);
+	/* The same VP again: the kernel's EEXIST, said. */
+	assert_int_equal(mshvcpu_partition_create_vp(copts.ops, fl.pfd, 0, &fl.err), -EEXIST);
+	assert_non_null(strstr(fl.err.message, "VP 0"));
+	assert_int_equal(mshvcpu_partition_cpuid(copts.ops, vp, 0, leaves, 2, &fl.err), 0);
+	assert_true(leaves[0].eax >= 7);		/* the highest basic leaf */
+	/* x86-64-v3 has AVX2: leaf 7 EBX bit 5. */
+	assert_true(leaves[1].ebx >> 5 & 1);
+	assert_int_equal(mshvcpu_partition_cpuid(copts.ops, vp, 0, many, 200, &fl.err), -EINVAL);
+	assert_int_equal(mshvcpu_partition_cpuid(copts.ops, vp, 0, leaves, 0, &fl.err), -EINVAL);
+	assert_int_equal(kshim_close(sim_kshim(fl.sim), vp), 0);
+	done(&fl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +381,7 @@ int main(void)
 		cmocka_unit_test(enforce_refuses_what_the_host_lacks_before_creating),
 		cmocka_unit_test(a_profile_of_the_other_vendor_is_refused),
 		cmocka_unit_test(the_request_is_what_create_sends),
+		cmocka_unit_test(a_guest_cpuid_through_the_library),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

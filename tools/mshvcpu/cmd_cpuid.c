@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hyperv/hv_hypercall.h>
-#include <linux/mshv.h>
 
 #include "model.h"
 
@@ -47,39 +45,6 @@ static int parse_leaf(const char *s, struct leaf *out)
 	return 0;
 }
 
-/* GetVpCpuidValues for @n leaves of VP 0, through MSHV_ROOT_HVCALL. */
-static int read_guest_cpuid(const struct mshvcpu_device_ops *ops, int pfd,
-			    const struct leaf *leaves, size_t n,
-			    struct hv_output_get_vp_cpuid_values *out)
-{
-	size_t in_sz = sizeof(struct hv_input_get_vp_cpuid_values) +
-		       n * sizeof(struct hv_cpuid_leaf_info);
-	struct hv_input_get_vp_cpuid_values *in = calloc(1, in_sz);
-	struct mshv_root_hvcall call = {
-		.code = HVCALL_GET_VP_CPUID_VALUES,
-		.reps = (uint16_t)n,
-		.in_sz = (uint16_t)in_sz,
-		.out_sz = (uint16_t)(n * sizeof(*out)),
-		.out_ptr = (uintptr_t)out,
-	};
-	size_t i;
-	int ret;
-
-	if (!in)
-		return -ENOMEM;
-	in->vp_index = 0;
-	for (i = 0; i < n; i++) {
-		in->cpuid_leaf_info[i].eax = leaves[i].leaf;
-		in->cpuid_leaf_info[i].ecx = leaves[i].subleaf;
-	}
-	call.in_ptr = (uintptr_t)in;
-	do
-		ret = ops->ioctl(ops->ctx, pfd, MSHV_ROOT_HVCALL, &call);
-	while (ret == -EINTR);
-	free(in);
-	return ret;
-}
-
 /* Features (on @vendor) whose CPUID location is this bit. */
 static void bit_features(enum mshvcpu_vendor vendor, const struct leaf *l, unsigned int reg,
 			 unsigned int bit, char *buf, size_t len)
@@ -106,12 +71,11 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 	static const char *const regs[] = { "eax", "ebx", "ecx", "edx" };
 	MSHVCPU_OPTS(mshvcpu_create_opts, opts);
 	MSHVCPU_OPTS(mshvcpu_profile_opts, popts);
-	struct hv_output_get_vp_cpuid_values out[64];
+	struct mshvcpu_cpuid_leaf out[64];
 	struct mshvcpu_partition_record rec = { 0 };
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_profile *p = NULL;
 	struct model_opts model = { 0 };
-	struct mshv_create_vp vp = { .vp_index = 0 };
 	struct leaf leaves[64];
 	struct sim *sim = NULL;
 	struct json_object *arr = NULL;
@@ -180,14 +144,17 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 		ret = cli_fail_lib(cli, EXIT_RUNTIME, "cpuid", &err, ret);
 		goto out;
 	}
-	vfd = opts.ops->ioctl(opts.ops->ctx, pfd, MSHV_CREATE_VP, &vp);
+	vfd = mshvcpu_partition_create_vp(opts.ops, pfd, 0, &err);
 	if (vfd < 0) {
-		ret = cli_fail(cli, EXIT_RUNTIME, "cpuid", "creating a VP: %s", strerror(-vfd));
+		ret = cli_fail_lib(cli, EXIT_RUNTIME, "cpuid", &err, vfd);
 		goto out;
 	}
-	ret = read_guest_cpuid(opts.ops, pfd, leaves, nleaves, out);
+	for (i = 0; i < nleaves; i++)
+		out[i] = (struct mshvcpu_cpuid_leaf){ .leaf = leaves[i].leaf,
+						    .subleaf = leaves[i].subleaf };
+	ret = mshvcpu_partition_cpuid(opts.ops, vfd, 0, out, nleaves, &err);
 	if (ret) {
-		ret = cli_fail(cli, EXIT_RUNTIME, "cpuid", "GetVpCpuidValues: %s", strerror(-ret));
+		ret = cli_fail_lib(cli, EXIT_RUNTIME, "cpuid", &err, ret);
 		goto out;
 	}
 

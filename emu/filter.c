@@ -17,7 +17,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -26,14 +25,6 @@
 
 #include "notify.h"
 #include "supervisor.h"
-
-#if defined(__x86_64__)
-#define FILTER_ARCH	AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define FILTER_ARCH	AUDIT_ARCH_AARCH64
-#else
-#error "the emulator's seccomp filter knows x86_64 and aarch64"
-#endif
 
 /* System calls that always go to the supervisor. */
 static const int always_notified[] = {
@@ -79,7 +70,7 @@ int emu_filter_install(void)
 	prog[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					       offsetof(struct seccomp_data, arch));
 	i++;
-	prog[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FILTER_ARCH, 0, AT(allow));
+	prog[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NOTIFY_AUDIT_ARCH, 0, AT(allow));
 	i++;
 	prog[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					       offsetof(struct seccomp_data, nr));

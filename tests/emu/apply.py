@@ -147,6 +147,20 @@ def concurrency(args, tmp, banks):
           "a forked, exec'ed child inherits the rewriting", r.out + r.err)
 
 
+def standalone(args):
+    """Without the emulator apply keeps its own listener; the only create a test
+    can make here is on another driver's file, which must reach it untouched."""
+    p = subprocess.run([args.mshvcpu, "apply", SPEC, "--", args.vmm, "devnull"],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 1 and "Inappropriate ioctl" in p.stdout and not p.stderr,
+          "apply on its own: the create command on /dev/null reaches its driver (ENOTTY), "
+          "and the VMM's exit status comes back", p.stdout + p.stderr)
+    p = subprocess.run([args.mshvcpu, "apply", SPEC, "--", "/nonexistent-vmm"],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 127 and "/nonexistent-vmm" in p.stderr,
+          "apply on its own: a VMM that is not there is 127, said", p.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mshvcpu", required=True)
@@ -158,6 +172,7 @@ def main():
         applied(args, tmp, banks, xsave, bank2)
         refusals(args, tmp)
         concurrency(args, tmp, banks)
+    standalone(args)
     print(f"1..{checks}")
     return 1 if failures else 0
 

@@ -7,6 +7,8 @@
  *   apply_vmm v2 BANK0 BANK1 XSAVE      a v2 create disabling these (hex)
  *   apply_vmm threads N                 N threads, each a v1 create
  *   apply_vmm fork                      a child, exec'ed anew, makes the v1 create
+ *   apply_vmm devnull                   the create's command on /dev/null (another
+ *                                       driver's file: the call must reach it as it is)
  *
  * Each created partition is initialized (the early window is the
  * rewriter's) and gets a VP. Prints "created" or "refused: ERRNO" per
@@ -17,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,13 +74,15 @@ static void *thread_main(void *arg)
 
 int main(int argc, char **argv)
 {
-	int dev = open("/dev/mshv", O_RDWR | O_CLOEXEC), failures = 0, i, n, status;
+	bool devnull = argc == 2 && !strcmp(argv[1], "devnull");
+	int dev = open(devnull ? "/dev/null" : "/dev/mshv", O_RDWR | O_CLOEXEC);
+	int failures = 0, i, n, status;
 
 	if (dev < 0 || argc < 2) {
 		fprintf(stderr, "usage: %s v1 | v2 BANK0 BANK1 XSAVE | threads N | fork\n", argv[0]);
 		return 2;
 	}
-	if (!strcmp(argv[1], "v1")) {
+	if (!strcmp(argv[1], "v1") || devnull) {
 		failures = create_v1(dev) != 0;
 	} else if (!strcmp(argv[1], "v2") && argc == 5) {
 		struct mshv_create_partition_v2 args = {

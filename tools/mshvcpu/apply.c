@@ -15,7 +15,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/audit.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +27,13 @@
 #include "apply.h"
 #include "notify.h"
 
-#if defined(__x86_64__)
-#define FILTER_ARCH	AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define FILTER_ARCH	AUDIT_ARCH_AARCH64
-#else
-#error "mshvcpu apply's seccomp filter knows x86_64 and aarch64"
-#endif
-
 /* The filter: ioctl with the create command (its low 32 bits, as the kernel reads it). */
 static int apply_filter_install(void)
 {
 	enum { ALLOW = 6, NOTIFY = 7 };
 	struct sock_filter prog[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FILTER_ARCH, 0, ALLOW - 2),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NOTIFY_AUDIT_ARCH, 0, ALLOW - 2),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, ALLOW - 4),
 		/* Argument 1's low word (little endian). */

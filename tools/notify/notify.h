@@ -18,6 +18,7 @@
 #ifndef MSHVCPU_NOTIFY_H
 #define MSHVCPU_NOTIFY_H
 
+#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -25,6 +26,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* The architecture a filter checks first: a call of another one is not ours to judge. */
+#if defined(__x86_64__)
+#define NOTIFY_AUDIT_ARCH	AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NOTIFY_AUDIT_ARCH	AUDIT_ARCH_AARCH64
+#else
+#error "the seccomp filters here know x86_64 and aarch64"
+#endif
 
 /* The notification being served, and where to answer it. */
 struct notify {

@@ -71,6 +71,7 @@ struct emu_object {
 /* A process `mshvcpu apply` registered: its creates, and its descendants', are rewritten. */
 struct emu_apply {
 	pid_t pid;
+	unsigned long long start;	/* its start time: a reused pid is not it */
 	struct apply_config cfg;
 	struct mshvcpu_profile *profile;
 };
@@ -531,40 +532,46 @@ static void explain_once(struct supervisor *s, unsigned int cmd)
 
 /* --- mshvcpu apply, registered ------------------------------------------------ */
 
-static pid_t parent_of(pid_t pid)
+/*
+ * Process @pid's parent and start time (in clock ticks since boot: with
+ * the pid, what names a process for good, as pids are reused). 0, or
+ * -1 when it is gone.
+ */
+static int stat_of(pid_t pid, pid_t *ppid, unsigned long long *start)
 {
-	char path[64], buf[512], *close_paren;
-	pid_t ppid = 0;
+	char path[64], buf[1024], *close_paren;
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return -1;
 	buf[n] = '\0';
-	/* "pid (comm) state ppid ...": comm may hold anything, even ") ". */
+	/* "pid (comm) state ppid ... starttime (field 22)": comm may hold even ") ". */
 	close_paren = strrchr(buf, ')');
-	if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
-		return 0;
-	return ppid;
+	if (!close_paren || sscanf(close_paren + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+				   "%*u %*u %*d %*d %*d %*d %*d %*d %llu", ppid, start) != 2)
+		return -1;
+	return 0;
 }
 
 /* The registration whose process @tid is, or descends from; NULL if none. */
 static struct emu_apply *apply_for(struct supervisor *s, pid_t tid)
 {
-	pid_t pid;
+	unsigned long long start;
+	pid_t pid, ppid;
 	size_t i;
 
 	if (!s->napplies)
 		return NULL;
-	for (pid = notify_process_of(tid); pid > 1; pid = parent_of(pid))
+	for (pid = notify_process_of(tid); pid > 1 && !stat_of(pid, &ppid, &start); pid = ppid)
 		for (i = 0; i < s->napplies; i++)
-			if (s->applies[i].pid == pid)
+			if (s->applies[i].pid == pid && s->applies[i].start == start)
 				return &s->applies[i];
 	return NULL;
 }
@@ -573,7 +580,8 @@ static struct emu_apply *apply_for(struct supervisor *s, pid_t tid)
 static void on_apply_register(struct supervisor *s, uint64_t addr)
 {
 	MSHVCPU_OPTS(mshvcpu_profile_opts, popts);
-	pid_t pid = notify_process_of((pid_t)s->n->req->pid);
+	pid_t pid = notify_process_of((pid_t)s->n->req->pid), ppid;
+	unsigned long long start;
 	struct mshvcpu_emu_apply req;
 	struct mshvcpu_error err = { 0 };
 	struct emu_apply *grown, *a;
@@ -582,7 +590,7 @@ static void on_apply_register(struct supervisor *s, uint64_t addr)
 	char digest[65];
 	int fd;
 
-	if (notify_read(pid, addr, &req, sizeof(req)))
+	if (notify_read(pid, addr, &req, sizeof(req)) || stat_of(pid, &ppid, &start))
 		return answer(s, -EFAULT);
 	if (!memchr(req.spec, 0, sizeof(req.spec)) || !memchr(req.log, 0, sizeof(req.log)) ||
 	    req.rsvd || req.flags & ~(MSHVCPU_EMU_APPLY_ALLOW_V1 | MSHVCPU_EMU_APPLY_VERBOSE) ||
@@ -614,6 +622,7 @@ static void on_apply_register(struct supervisor *s, uint64_t addr)
 	s->applies = grown;
 	a = &s->applies[s->napplies++];
 	a->pid = pid;
+	a->start = start;
 	a->profile = p;
 	a->cfg = (struct apply_config){ .profile = p };
 	memcpy(a->cfg.digest, digest, sizeof(digest));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the model's tests share: one pair of hypercall pages, issuing a
- * hypercall on them, reading a partition property (which must succeed) and
+ * hypercall on them, the calls whose input is just a partition id,
+ * making a VP, reading a partition property (which must succeed) and
  * setting one.
  */
 #ifndef MSHVCPU_TESTS_HV_TEST_H
@@ -49,6 +50,25 @@ static inline uint16_t set_prop(struct hv *hv, uint64_t id, uint32_t code, uint6
 	p->property_code = code;
 	p->property_value = value;
 	return call(hv, HVCALL_SET_PARTITION_PROPERTY);
+}
+
+/* Initialize, Finalize, DeletePartition: the partition id is the whole input. */
+static inline uint16_t simple(struct hv *hv, uint16_t code, uint64_t id)
+{
+	memset(in, 0, sizeof(in));
+	memcpy(in, &id, sizeof(id));
+	return call(hv, code);
+}
+
+static inline uint16_t create_vp(struct hv *hv, uint64_t id, uint32_t index)
+{
+	struct hv_input_create_vp *c = (void *)in;
+
+	memset(in, 0, sizeof(in));
+	c->partition_id = id;
+	c->vp_index = index;
+	c->subnode_type = HV_SUBNODE_ANY;
+	return call(hv, HVCALL_CREATE_VP);
 }
 
 #endif

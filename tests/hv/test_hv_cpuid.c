@@ -102,13 +102,6 @@ static struct hv *host(uint32_t vendor, const uint64_t *words)
 	return hv;
 }
 
-static void simple(struct hv *hv, uint16_t code, uint64_t id)
-{
-	memset(in, 0, sizeof(in));
-	memcpy(in, &id, 8);
-	assert_int_equal(call(hv, code), HV_STATUS_SUCCESS);
-}
-
 /* A running partition (one VP) with @disabled masks; returns its id. */
 static uint64_t guest(struct hv *hv, uint64_t flags, const uint64_t *disabled)
 {
@@ -124,7 +117,7 @@ static uint64_t guest(struct hv *hv, uint64_t flags, const uint64_t *disabled)
 	c->partition_creation_properties.disabled_processor_xsave_features.as_uint64 = disabled[XS];
 	assert_int_equal(call(hv, HVCALL_CREATE_PARTITION), HV_STATUS_SUCCESS);
 	id = ((struct hv_output_create_partition *)out)->partition_id;
-	simple(hv, HVCALL_INITIALIZE_PARTITION, id);
+	assert_int_equal(simple(hv, HVCALL_INITIALIZE_PARTITION, id), HV_STATUS_SUCCESS);
 	memset(in, 0, sizeof(in));
 	vp->partition_id = id;
 	assert_int_equal(call(hv, HVCALL_CREATE_VP), HV_STATUS_SUCCESS);
@@ -133,8 +126,8 @@ static uint64_t guest(struct hv *hv, uint64_t flags, const uint64_t *disabled)
 
 static void gone(struct hv *hv, uint64_t id)
 {
-	simple(hv, HVCALL_FINALIZE_PARTITION, id);
-	simple(hv, HVCALL_DELETE_PARTITION, id);
+	assert_int_equal(simple(hv, HVCALL_FINALIZE_PARTITION, id), HV_STATUS_SUCCESS);
+	assert_int_equal(simple(hv, HVCALL_DELETE_PARTITION, id), HV_STATUS_SUCCESS);
 }
 
 static struct hv_output_get_vp_cpuid_values cpuid(struct hv *hv, uint64_t id, uint32_t leaf,
@@ -386,7 +379,7 @@ static void property_values_for_root_and_child(void **state)
 		assert_int_equal(call(hv, HVCALL_SET_PARTITION_PROPERTY), HV_STATUS_SUCCESS);
 		assert_int_equal(get_prop(hv, id,
 					  HV_PARTITION_PROPERTY_DISABLED_PROCESSOR_FEATURES_EX), 0x4);
-		simple(hv, HVCALL_INITIALIZE_PARTITION, id);
+		assert_int_equal(simple(hv, HVCALL_INITIALIZE_PARTITION, id), HV_STATUS_SUCCESS);
 		gone(hv, id);
 	}
 	hv_destroy(hv);

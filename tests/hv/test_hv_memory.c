@@ -51,13 +51,6 @@ static struct hv *host(void)
 	return hv;
 }
 
-static uint16_t simple(struct hv *hv, uint16_t code, uint64_t id)
-{
-	memset(in, 0, sizeof(in));
-	*(uint64_t *)in = id;
-	return call(hv, code);
-}
-
 /* A new child, initialized if @init. */
 static uint64_t child(struct hv *hv, bool init)
 {

@@ -49,13 +49,6 @@ static uint16_t create(struct hv *hv, uint64_t b0, uint64_t b1, uint64_t xs, uin
 	return status;
 }
 
-static uint16_t simple(struct hv *hv, uint16_t code, uint64_t id)
-{
-	memset(in, 0, sizeof(in));
-	memcpy(in, &id, 8);
-	return call(hv, code);
-}
-
 static void state_machine_and_early_property_window(void **state)
 {
 	struct hv *hv = icx_host();

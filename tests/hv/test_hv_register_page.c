@@ -21,19 +21,6 @@ static struct hv *x86_host(void)
 	return hv;
 }
 
-static uint16_t partition_call(struct hv *hv, uint16_t code, uint64_t id)
-{
-	*(struct hv_input_partition_id *)in = (struct hv_input_partition_id){ id };
-	return call(hv, code);
-}
-
-static uint16_t create_vp(struct hv *hv, uint64_t id, uint32_t index)
-{
-	*(struct hv_input_create_vp *)in = (struct hv_input_create_vp){
-		.partition_id = id, .vp_index = index, .subnode_type = HV_SUBNODE_ANY };
-	return call(hv, HVCALL_CREATE_VP);
-}
-
 /* A created partition, initialized if @init, with VP 0 if initialized. */
 static uint64_t partition(struct hv *hv, bool init)
 {
@@ -45,7 +32,7 @@ static uint64_t partition(struct hv *hv, bool init)
 	assert_int_equal(call(hv, HVCALL_CREATE_PARTITION), HV_STATUS_SUCCESS);
 	id = ((struct hv_output_create_partition *)out)->partition_id;
 	if (init) {
-		assert_int_equal(partition_call(hv, HVCALL_INITIALIZE_PARTITION, id),
+		assert_int_equal(simple(hv, HVCALL_INITIALIZE_PARTITION, id),
 				 HV_STATUS_SUCCESS);
 		assert_int_equal(create_vp(hv, id, 0), HV_STATUS_SUCCESS);
 	}
@@ -232,8 +219,8 @@ static void pages_come_from_the_lender(void **state)
 	assert_ptr_equal(message, regs + HV_HYP_PAGE_SIZE);
 	assert_true(((uintptr_t)regs & (HV_HYP_PAGE_SIZE - 1)) == 0);
 
-	assert_int_equal(partition_call(hv, HVCALL_FINALIZE_PARTITION, id), HV_STATUS_SUCCESS);
-	assert_int_equal(partition_call(hv, HVCALL_DELETE_PARTITION, id), HV_STATUS_SUCCESS);
+	assert_int_equal(simple(hv, HVCALL_FINALIZE_PARTITION, id), HV_STATUS_SUCCESS);
+	assert_int_equal(simple(hv, HVCALL_DELETE_PARTITION, id), HV_STATUS_SUCCESS);
 	assert_int_equal(counts.returned, 2);
 	hv_destroy(hv);
 }
@@ -342,7 +329,7 @@ static void arm64_pages_carry_no_x86_registers(void **state)
 	p->compatibility_version = HV_COMPATIBILITY_21_H2;
 	assert_int_equal(call(hv, HVCALL_CREATE_PARTITION), HV_STATUS_SUCCESS);
 	id = ((struct hv_output_create_partition *)out)->partition_id;
-	assert_int_equal(partition_call(hv, HVCALL_INITIALIZE_PARTITION, id), HV_STATUS_SUCCESS);
+	assert_int_equal(simple(hv, HVCALL_INITIALIZE_PARTITION, id), HV_STATUS_SUCCESS);
 	assert_int_equal(create_vp(hv, id, 0), HV_STATUS_SUCCESS);
 	page = register_page(hv, id);
 	assert_int_equal(page->version, HV_VP_REGISTER_PAGE_VERSION_1);

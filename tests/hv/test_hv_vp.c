@@ -185,20 +185,6 @@ static struct hv *host(const uint64_t *offered, enum hv_arch arch)
 	return hv;
 }
 
-/* InitializePartition, FinalizePartition: the partition id is the whole input. */
-static uint16_t simple(struct hv *hv, uint16_t code, uint64_t id)
-{
-	*(struct hv_input_partition_id *)in = (struct hv_input_partition_id){ id };
-	return call(hv, code);
-}
-
-static uint16_t create_vp(struct hv *hv, uint64_t id, uint32_t index)
-{
-	*(struct hv_input_create_vp *)in = (struct hv_input_create_vp){
-		.partition_id = id, .vp_index = index, .subnode_type = HV_SUBNODE_ANY };
-	return call(hv, HVCALL_CREATE_VP);
-}
-
 /* Bit 63 (no enlightenment) in @synthetic: the assignable ones it names. */
 #define ALL_SYNTHETIC	(~0ULL)
 

@@ -16,6 +16,8 @@ trap 'rm -rf "$work"' EXIT
 spaced="$work/with space"
 mkdir "$spaced"
 cp "$mshvcpu" "$spaced/mshvcpu"
+# The emulator is a program of its own, found beside the tool.
+cp "$(dirname "$mshvcpu")/mshvcpu-emu" "$spaced/mshvcpu-emu"
 cp "$program" "$spaced/vmm prog"
 n=0
 failed=0
@@ -31,7 +33,7 @@ result() {	# result COND-STATUS DESCRIPTION
 	fi
 }
 
-echo "1..10"
+echo "1..12"
 
 "$spaced/mshvcpu" emu --host "$host" --trace "$spaced/trace file.jsonl" -- "$program" \
 	> "$work/out" 2> "$work/err"
@@ -89,4 +91,15 @@ out=$("$mshvcpu" emu --host "$host" -- sh -c \
 printf '%s\n' "$out" > "$work/err"
 [ "$out" = "$(printf 'still served\nexample: 0')" ]
 result $? "a background process outliving the command is still served (got: $(echo $out))"
+# Without the emulator program beside it (nor installed), the tool says so.
+alone="$work/alone"
+mkdir "$alone"
+cp "$mshvcpu" "$alone/mshvcpu"
+MSHVCPU_EMU_PROGRAM= "$alone/mshvcpu" emu -- true > "$work/out" 2> "$work/err"
+status=$?
+[ "$status" -eq 3 ] && grep -q "mshvcpu-emu is not beside this program" "$work/err"
+result $? "no emulator program: status 3 and why (status $status)"
+MSHVCPU_EMU_PROGRAM="$(dirname "$mshvcpu")/mshvcpu-emu" "$alone/mshvcpu" emu -- true \
+	> "$work/out" 2> "$work/err"
+result $? "MSHVCPU_EMU_PROGRAM names it"
 exit $((failed > 0))

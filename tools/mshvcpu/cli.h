@@ -34,6 +34,7 @@ struct cli {
 	bool color_forced_off;
 	bool quiet;		/* -q: no warnings or notes (errors still) */
 	const char *argv0;
+	char **argv;		/* the whole command line, for running it again */
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 #include "model.h"
@@ -66,6 +67,40 @@ static void bit_features(enum mshvcpu_vendor vendor, const struct leaf *l, unsig
 		snprintf(buf, len, "(no bank bit)");
 }
 
+/* The CPUID VP 0 of partition @pfd sees; 0 or -errno with @err filled. */
+static int guest_cpuid(int pfd, struct mshvcpu_cpuid_leaf *leaves, size_t n,
+		       struct mshvcpu_error *err)
+{
+	int vfd = mshvcpu_partition_create_vp(NULL, pfd, 0, err), ret;
+
+	if (vfd < 0)
+		return vfd;
+	ret = mshvcpu_partition_cpuid(NULL, vfd, 0, leaves, n, err);
+	close(vfd);
+	return ret;
+}
+
+/* What a guest given every feature the host offers sees: the column to compare with. */
+static int everything_cpuid(struct mshvcpu_cpuid_leaf *leaves, size_t n,
+			    struct mshvcpu_error *err)
+{
+	MSHVCPU_OPTS(mshvcpu_create_opts, opts);
+	struct mshvcpu_partition_record rec;
+	struct mshvcpu_profile *all = NULL;
+	int ret, pfd;
+
+	ret = mshvcpu_profile_parse("all", NULL, &all, err);
+	if (!ret)
+		ret = mshvcpu_partition_create(all, &opts, &pfd, &rec, err);
+	if (!ret) {
+		ret = guest_cpuid(pfd, leaves, n, err);
+		close(pfd);
+		mshvcpu_partition_record_clear(&rec);
+	}
+	mshvcpu_profile_free(all);
+	return ret;
+}
+
 static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 {
 	static const char *const regs[] = { "eax", "ebx", "ecx", "edx" };
@@ -76,12 +111,13 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_profile *p = NULL;
 	struct model_opts model = { 0 };
+	struct mshvcpu_cpuid_leaf host[64];
 	struct leaf leaves[64];
-	struct sim *sim = NULL;
+	const char *host_name = NULL;
 	struct json_object *arr = NULL;
 	bool diff = false;
 	size_t nleaves = 0, i;
-	int opt, ret, pfd = -1, vfd = -1;
+	int opt, ret, pfd = -1;
 
 	while ((opt = cli_getopt(cli, &command_cpuid, argc, argv)) != CLI_END) {
 		if (model_option(&model, opt, optarg))
@@ -126,11 +162,9 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 		nleaves = ARRAY_SIZE(default_leaves);
 	}
 
-	ret = model_start(cli, "cpuid", &model, &sim);
-	if (ret)
-		return ret;
-	opts.ops = sim_device_ops(sim);
-	popts.host = sim_host(sim);
+	/* The model is the emulator's: this command line runs again under it. */
+	if (!model_inside(&host_name))
+		return model_exec(cli, "cpuid", &model, cli->argv, true);
 	ret = mshvcpu_profile_parse(argv[optind], &popts, &p, &err);
 	if (ret) {
 		ret = cli_fail_lib(cli, cli_spec_status(&err, ret), "cpuid", &err, ret);
@@ -144,15 +178,13 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 		ret = cli_fail_lib(cli, EXIT_RUNTIME, "cpuid", &err, ret);
 		goto out;
 	}
-	vfd = mshvcpu_partition_create_vp(opts.ops, pfd, 0, &err);
-	if (vfd < 0) {
-		ret = cli_fail_lib(cli, EXIT_RUNTIME, "cpuid", &err, vfd);
-		goto out;
-	}
 	for (i = 0; i < nleaves; i++)
-		out[i] = (struct mshvcpu_cpuid_leaf){ .leaf = leaves[i].leaf,
-						    .subleaf = leaves[i].subleaf };
-	ret = mshvcpu_partition_cpuid(opts.ops, vfd, 0, out, nleaves, &err);
+		host[i] = out[i] = (struct mshvcpu_cpuid_leaf){ .leaf = leaves[i].leaf,
+								.subleaf = leaves[i].subleaf };
+	ret = guest_cpuid(pfd, out, nleaves, &err);
+	/* The host: a guest given everything it offers (nothing disabled). */
+	if (!ret)
+		ret = everything_cpuid(host, nleaves, &err);
 	if (ret) {
 		ret = cli_fail_lib(cli, EXIT_RUNTIME, "cpuid", &err, ret);
 		goto out;
@@ -162,25 +194,19 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 	if (!cli_json(cli))
 		printf("%-19s %-10s %-10s %-10s %s\n", "LEAF", "EAX", "EBX", "ECX", "EDX");
 	for (i = 0; i < nleaves; i++) {
-		struct hv_cpuid_leaf host_leaf = { 0 };
 		uint32_t guest[4] = { out[i].eax, out[i].ebx, out[i].ecx, out[i].edx };
-		uint32_t host[4];
+		uint32_t host_regs[4] = { host[i].eax, host[i].ebx, host[i].ecx, host[i].edx };
 		bool differs;
 		unsigned int r;
 
-		hv_host_cpuid(sim_hv(sim), leaves[i].leaf, leaves[i].subleaf, &host_leaf);
-		host[0] = host_leaf.eax;
-		host[1] = host_leaf.ebx;
-		host[2] = host_leaf.ecx;
-		host[3] = host_leaf.edx;
-		differs = memcmp(host, guest, sizeof(host)) != 0;
+		differs = memcmp(host_regs, guest, sizeof(host_regs)) != 0;
 		if (cli_json(cli)) {
 			struct json_object *o = json_object_new_object(), *g = json_object_new_array();
 			struct json_object *h = json_object_new_array();
 
 			for (r = 0; r < 4; r++) {
 				json_object_array_add(g, cli_json_u64(guest[r]));
-				json_object_array_add(h, cli_json_u64(host[r]));
+				json_object_array_add(h, cli_json_u64(host_regs[r]));
 			}
 			json_object_object_add(o, "leaf", cli_json_u64(leaves[i].leaf));
 			json_object_object_add(o, "subleaf", cli_json_u64(leaves[i].subleaf));
@@ -196,7 +222,7 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 		if (!diff)
 			continue;
 		for (r = 0; r < 4; r++) {
-			uint32_t lost = host[r] & ~guest[r], gained = guest[r] & ~host[r];
+			uint32_t lost = host_regs[r] & ~guest[r], gained = guest[r] & ~host_regs[r];
 			unsigned int bit;
 
 			for (bit = 0; bit < 32; bit++) {
@@ -216,7 +242,8 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 		struct json_object *doc = json_object_new_object();
 
 		json_object_object_add(doc, "spec", json_object_new_string(mshvcpu_profile_spec(p)));
-		json_object_object_add(doc, "host", json_object_new_string(sim_host(sim)->name));
+		json_object_object_add(doc, "host", json_object_new_string(host_name ? host_name :
+										       "host"));
 		json_object_object_add(doc, "vp_index", json_object_new_int(0));
 		json_object_object_add(doc, "leaves", arr);
 		cli_print_json(cli, "mshvcpu-cpuid/1", doc);
@@ -225,13 +252,10 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 	ret = EXIT_YES;
 out:
 	json_object_put(arr);
-	if (vfd >= 0)
-		opts.ops->close(opts.ops->ctx, vfd);
 	if (pfd >= 0)
-		opts.ops->close(opts.ops->ctx, pfd);
+		close(pfd);
 	mshvcpu_partition_record_clear(&rec);
 	mshvcpu_profile_free(p);
-	sim_destroy(sim);
 	return ret;
 }
 

@@ -16,7 +16,6 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 	struct mshvcpu_error err = { 0 };
 	struct mshvcpu_profile *p = NULL;
 	struct model_opts model = { 0 };
-	struct sim *sim = NULL;
 	const char *output = NULL;
 	bool in_process = false;
 	char *json = NULL;
@@ -74,14 +73,9 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 		if (ret)
 			return ret;
 	}
-	if (in_process) {
-		ret = model_start(cli, "create", &model, &sim);
-		if (ret)
-			return ret;
-		opts.ops = sim_device_ops(sim);
-		/* "host" in the spec means the modelled host. */
-		popts.host = sim_host(sim);
-	}
+	/* The model is the emulator's: this command line runs again under it. */
+	if (in_process && !model_inside(NULL))
+		return model_exec(cli, "create", &model, cli->argv, true);
 
 	ret = mshvcpu_profile_parse(argv[optind], &popts, &p, &err);
 	if (ret) {
@@ -120,15 +114,11 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 		}
 	}
 	/* Closing the last descriptor deletes the partition. */
-	if (opts.ops)
-		opts.ops->close(opts.ops->ctx, fd);
-	else
-		close(fd);
+	close(fd);
 	mshvcpu_partition_record_clear(&rec);
 out:
 	free(json);
 	mshvcpu_profile_free(p);
-	sim_destroy(sim);
 	return ret;
 }
 
@@ -145,7 +135,7 @@ static const struct cli_use options[] = {
 	{ OPT_DEVICE, NULL },
 	{ OPT_OUTPUT, "write the partition record (JSON) to FILE, atomically; - writes it to "
 		      "stdout instead of the report" },
-	{ OPT_IN_PROCESS, "use the hypervisor model in this process, with:" },
+	{ OPT_IN_PROCESS, "use the hypervisor model (the emulator runs this command), with:" },
 	MODEL_OPTIONS,
 	{ OPT_COUNT, NULL },
 };

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * mshvcpu emu -- COMMAND: run COMMAND with /dev/mshv emulated. The tool
- * stays as COMMAND's supervisor (emu/supervisor.h): a seccomp filter
- * stops COMMAND's /dev/mshv calls in the kernel and this process answers
- * them with the driver of kernel/ over the hypervisor model.
+ * mshvcpu emu -- COMMAND: run COMMAND with /dev/mshv emulated, by the
+ * emulator program mshvcpu-emu (emu/main.c), which stays as COMMAND's
+ * supervisor: a seccomp filter stops COMMAND's /dev/mshv calls in the
+ * kernel, and it answers them with the driver of kernel/ over the
+ * hypervisor model. This tool only checks the options and hands over.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,54 +14,20 @@
 #include <unistd.h>
 
 #include "model.h"
-#include "supervisor.h"
-
-/* A trace written to the device it traces could never be read back. */
-static bool is_dev_mshv(const char *path)
-{
-	char dir[PATH_MAX], real[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-
-	if (strcmp(slash ? slash + 1 : path, "mshv") != 0)
-		return false;
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1,
-		 slash ? path : ".");
-	return realpath(dir, real) && strcmp(real, "/dev") == 0;
-}
 
 static int cmd_emu(struct cli *cli, int argc, char **argv)
 {
 	struct model_opts model = { 0 };
-	struct mshvcpu_error err = { 0 };
-	struct emu_run_config config = { .sim.abi = KSHIM_ABI_DEFAULT };
-	int opt, ret;
+	int opt;
 
 	/* Options stop at COMMAND, whose options are its own. */
 	while ((opt = cli_getopt(cli, &command_emu, argc, argv)) != CLI_END)
 		if (!model_option(&model, opt, optarg))
 			return cli_stop(opt);
-	/* One-time explanations (unsupported calls) are notes: none with -q. */
-	config.notes = cli->quiet ? NULL : stderr;
 	if (optind >= argc)
 		return cli_usage(cli, "emu", "expected -- COMMAND [ARGS...]");
-	if (model.kernel && kshim_abi_parse(model.kernel, &config.sim.abi))
-		return cli_usage(cli, "emu", "unknown kernel level '%s' "
-				 "(v1-only, cpu-features, nested-smt)", model.kernel);
-	if (model.trace && is_dev_mshv(model.trace))
-		return cli_usage(cli, "emu", "--trace %s: the trace cannot go to the emulated "
-				 "device itself", model.trace);
-	config.sim.host = model.host;
-	config.sim.trace_path = model.trace;
-
-	/* COMMAND gets the signal dispositions we were given. */
-	cli_stdio_before_exec();
-	ret = emu_run(&config, argv + optind, &err);
-	if (ret < 0) {
-		if (err.message[0])
-			return cli_fail_lib(cli, cli_spec_status(&err, ret), "emu", &err, ret);
-		return cli_fail(cli, EXIT_RUNTIME, "emu", "%s", strerror(-ret));
-	}
-	return ret;
+	/* Returns only if the emulator could not be started. */
+	return model_exec(cli, "emu", &model, argv + optind, false);
 }
 
 static const struct cli_use options[] = {

@@ -136,7 +136,7 @@ static int dispatch(struct cli *cli, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = { .argv0 = argv[0] };
+	struct cli cli = { .argv0 = argv[0], .argv = argv };
 	const char *env = getenv("NO_COLOR");
 
 	cli_stdio_init();

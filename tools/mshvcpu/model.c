@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 
@@ -21,21 +25,145 @@ bool model_option(struct model_opts *m, int opt, const char *arg)
 	}
 }
 
-int model_start(struct cli *cli, const char *cmd, const struct model_opts *m,
-		struct sim **sim)
-{
-	struct sim_config config = { .host = m->host, .abi = KSHIM_ABI_DEFAULT,
-				     .trace_path = m->trace };
-	struct mshvcpu_error err = { 0 };
-	int ret;
+/* The driver releases mshvcpu-emu knows (kernel/shim: kshim_abi_name). */
+static const char *const kernel_levels[] = { "v1-only", "cpu-features", "nested-smt" };
 
-	if (m->kernel && kshim_abi_parse(m->kernel, &config.abi))
+/* A trace written to the device it traces could never be read back. */
+static bool is_dev_mshv(const char *path)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (strcmp(slash ? slash + 1 : path, "mshv") != 0)
+		return false;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1,
+		 slash ? path : ".");
+	return realpath(dir, real) && strcmp(real, "/dev") == 0;
+}
+
+int model_check(struct cli *cli, const char *cmd, const struct model_opts *m)
+{
+	size_t i;
+
+	for (i = 0; m->kernel && i < ARRAY_SIZE(kernel_levels); i++)
+		if (strcmp(m->kernel, kernel_levels[i]) == 0)
+			break;
+	if (m->kernel && i == ARRAY_SIZE(kernel_levels))
 		return cli_usage(cli, cmd, "unknown kernel level '%s' "
 				 "(v1-only, cpu-features, nested-smt)", m->kernel);
-	ret = sim_create(&config, sim, &err);
-	if (ret)
-		return cli_fail_lib(cli, cli_spec_status(&err, ret), cmd, &err, ret);
+	if (m->trace && is_dev_mshv(m->trace))
+		return cli_usage(cli, cmd, "--trace %s: the trace cannot go to the emulated "
+				 "device itself", m->trace);
 	return 0;
+}
+
+/*
+ * Where mshvcpu-emu is: MSHVCPU_EMU_PROGRAM if set; else beside this
+ * program (a build tree); else in ../libexec/mshvcpu (an installation).
+ */
+static int emulator_path(char *out, size_t len)
+{
+	static const char *const beside[] = { "mshvcpu-emu", "../libexec/mshvcpu/mshvcpu-emu" };
+	const char *env = getenv("MSHVCPU_EMU_PROGRAM");
+	char self[PATH_MAX];
+	ssize_t n;
+	size_t i;
+
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	for (i = 0; i < ARRAY_SIZE(beside); i++) {
+		int written = snprintf(out, len, "%s/%s", self, beside[i]);
+
+		if (written > 0 && (size_t)written < len && access(out, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+#define INSIDE_ENV	"MSHVCPU_MODEL_INSIDE"
+
+int model_exec(struct cli *cli, const char *cmd, const struct model_opts *m,
+	       char *const argv[], bool again)
+{
+	char emulator[PATH_MAX], self[PATH_MAX];
+	const char *args[16];
+	size_t n = 0, count = 0, i;
+	const char **all;
+	ssize_t len;
+	int ret;
+
+	ret = model_check(cli, cmd, m);
+	if (ret)
+		return ret;
+	ret = emulator_path(emulator, sizeof(emulator));
+	if (ret)
+		return cli_fail(cli, EXIT_RUNTIME, cmd, "the emulator program mshvcpu-emu is not "
+				"beside this program nor installed (%s); set MSHVCPU_EMU_PROGRAM",
+				strerror(-ret));
+	args[n++] = emulator;
+	if (m->host) {
+		args[n++] = "--host";
+		args[n++] = m->host;
+	}
+	if (m->kernel) {
+		args[n++] = "--kernel";
+		args[n++] = m->kernel;
+	}
+	if (m->trace) {
+		args[n++] = "--trace";
+		args[n++] = m->trace;
+	}
+	if (cli->quiet)
+		args[n++] = "--quiet";
+	args[n++] = "--";
+	if (again) {
+		/* This program itself: /proc/self/exe would be the emulator's after exec. */
+		len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (len <= 0)
+			return cli_fail(cli, EXIT_RUNTIME, cmd, "/proc/self/exe: %s", strerror(errno));
+		self[len] = '\0';
+		args[n++] = self;
+		argv++;		/* argv[0] is the program, now @self */
+		if (setenv(INSIDE_ENV, m->host ? m->host : "host", 1))
+			return cli_fail(cli, EXIT_RUNTIME, cmd, "setenv: %s", strerror(errno));
+	}
+	while (argv[count])
+		count++;
+	all = calloc(n + count + 1, sizeof(*all));
+	if (!all)
+		return cli_fail(cli, EXIT_RUNTIME, cmd, "out of memory");
+	memcpy(all, args, n * sizeof(*all));
+	for (i = 0; i < count; i++)
+		all[n + i] = argv[i];
+	/* COMMAND gets the signal dispositions we were given. */
+	cli_stdio_before_exec();
+	execv(emulator, (char *const *)all);
+	ret = errno;
+	free(all);
+	return cli_fail(cli, EXIT_RUNTIME, cmd, "%s: %s", emulator, strerror(ret));
+}
+
+bool model_inside(const char **host)
+{
+	static const char *inside;
+
+	/* Read once, and not passed on to anything this command starts. */
+	if (!inside) {
+		const char *env = getenv(INSIDE_ENV);
+
+		inside = env ? strdup(env) : "";
+		unsetenv(INSIDE_ENV);
+	}
+	if (host)
+		*host = inside && *inside ? inside : NULL;
+	return inside && *inside;
 }
 
 void print_partition_record(struct cli *cli, const struct mshvcpu_partition_record *rec)

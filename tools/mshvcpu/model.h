@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The tool's in-process model: options shared by create, cpuid and emu. */
+/*
+ * The hypervisor model, as the tool reaches it: options shared by create,
+ * cpuid and emu, and the emulator program (mshvcpu-emu) that runs a
+ * command -- or this tool again -- with /dev/mshv emulated. The tool links
+ * none of the model; a command that needs it runs again under the
+ * emulator and talks to the emulated /dev/mshv like any program.
+ */
 #ifndef MSHVCPU_CLI_MODEL_H
 #define MSHVCPU_CLI_MODEL_H
 
 #include "cli.h"
-#include "sim.h"
 
 /* The model's options, as create, cpuid and emu take them (struct cli_use). */
 #define MODEL_HOST_HELP							\
@@ -16,9 +21,21 @@
 
 /* true if @opt was a model option (stored in @m). */
 bool model_option(struct model_opts *m, int opt, const char *arg);
-/* Build the sim; 0 or an exit status after reporting. */
-int model_start(struct cli *cli, const char *cmd, const struct model_opts *m,
-		struct sim **sim);
+/* The options' form: a kernel level known, a trace that is not the device. 0 or the exit status after reporting. */
+int model_check(struct cli *cli, const char *cmd, const struct model_opts *m);
+/*
+ * Runs @argv under the emulator with @m. When @again, @argv is this very
+ * command line, run again inside the emulator (model_inside() is then
+ * true there). Returns only on failure: the exit status after reporting.
+ */
+int model_exec(struct cli *cli, const char *cmd, const struct model_opts *m,
+	       char *const argv[], bool again);
+/*
+ * Whether this process is a command line model_exec() ran again: the
+ * model options were the emulator's; /dev/mshv is the model's. The host
+ * they named ("host" when none) is stored in @host (if given).
+ */
+bool model_inside(const char **host);
 
 /* The partition record in text: what `create` prints. */
 void print_partition_record(struct cli *cli, const struct mshvcpu_partition_record *rec);

@@ -33,7 +33,7 @@ result() {	# result COND-STATUS DESCRIPTION
 	fi
 }
 
-echo "1..12"
+echo "1..14"
 
 "$spaced/mshvcpu" emu --host "$host" --trace "$spaced/trace file.jsonl" -- "$program" \
 	> "$work/out" 2> "$work/err"
@@ -91,6 +91,17 @@ out=$("$mshvcpu" emu --host "$host" -- sh -c \
 printf '%s\n' "$out" > "$work/err"
 [ "$out" = "$(printf 'still served\nexample: 0')" ]
 result $? "a background process outliving the command is still served (got: $(echo $out))"
+# Emulators do not nest (one seccomp listener per process): said, not EBUSY.
+"$mshvcpu" emu --host "$host" -- "$mshvcpu" emu -- true > "$work/out" 2> "$work/err"
+status=$?
+[ "$status" -eq 2 ] && grep -q "cannot be nested" "$work/err"
+result $? "mshvcpu emu inside mshvcpu emu: status 2 and why (status $status)"
+# A command that needs the model uses the outer emulator's when it asks nothing of its own.
+"$mshvcpu" emu --host "$host" -- "$mshvcpu" cpuid x86-64-v2 1 > "$work/out" 2> "$work/err"
+status=$?
+[ "$status" -eq 0 ] && grep -q "^0x00000001" "$work/out"
+result $? "cpuid inside mshvcpu emu reads the outer emulator's guest (status $status)"
+
 # Without the emulator program beside it (nor installed), the tool says so.
 alone="$work/alone"
 mkdir "$alone"

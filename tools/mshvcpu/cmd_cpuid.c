@@ -163,7 +163,7 @@ static int cmd_cpuid(struct cli *cli, int argc, char **argv)
 	}
 
 	/* The model is the emulator's: this command line runs again under it. */
-	if (!model_inside(&host_name))
+	if (!model_inside(&host_name) && !model_under_emu(&model))
 		return model_exec(cli, "cpuid", &model, cli->argv, true);
 	ret = mshvcpu_profile_parse(argv[optind], &popts, &p, &err);
 	if (ret) {

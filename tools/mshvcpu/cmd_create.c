@@ -74,7 +74,7 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 			return ret;
 	}
 	/* The model is the emulator's: this command line runs again under it. */
-	if (in_process && !model_inside(NULL))
+	if (in_process && !model_inside(NULL) && !model_under_emu(&model))
 		return model_exec(cli, "create", &model, cli->argv, true);
 
 	ret = mshvcpu_profile_parse(argv[optind], &popts, &p, &err);

@@ -102,6 +102,10 @@ int model_exec(struct cli *cli, const char *cmd, const struct model_opts *m,
 	ret = model_check(cli, cmd, m);
 	if (ret)
 		return ret;
+	/* The kernel gives a process one seccomp listener: emulators do not nest. */
+	if (getenv("MSHVCPU_EMU"))
+		return cli_usage(cli, cmd, "already under `mshvcpu emu`, whose emulator cannot be "
+				 "nested: give --host, --kernel and --trace to the outer one");
 	ret = emulator_path(emulator, sizeof(emulator));
 	if (ret)
 		return cli_fail(cli, EXIT_RUNTIME, cmd, "the emulator program mshvcpu-emu is not "
@@ -148,6 +152,11 @@ int model_exec(struct cli *cli, const char *cmd, const struct model_opts *m,
 	ret = errno;
 	free(all);
 	return cli_fail(cli, EXIT_RUNTIME, cmd, "%s: %s", emulator, strerror(ret));
+}
+
+bool model_under_emu(const struct model_opts *m)
+{
+	return getenv("MSHVCPU_EMU") && !m->host && !m->kernel && !m->trace;
 }
 
 bool model_inside(const char **host)

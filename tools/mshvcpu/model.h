@@ -36,6 +36,11 @@ int model_exec(struct cli *cli, const char *cmd, const struct model_opts *m,
  * they named ("host" when none) is stored in @host (if given).
  */
 bool model_inside(const char **host);
+/*
+ * Whether this command already runs under `mshvcpu emu` and @m asks
+ * nothing of its own: /dev/mshv is the outer emulator's, to be used as it is.
+ */
+bool model_under_emu(const struct model_opts *m);
 
 /* The partition record in text: what `create` prints. */
 void print_partition_record(struct cli *cli, const struct mshvcpu_partition_record *rec);

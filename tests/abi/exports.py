@@ -20,9 +20,13 @@ header's text and the built files:
   exports.py --header H --map M --shared LIB.so --static LIB.a [--readelf R]
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 FIRST_NODE = "MSHVCPU_0.1"
 INTERNAL_PREFIX = "mshvcpu__"
@@ -111,24 +115,6 @@ def readelf_symbols(readelf, args):
             continue
         rows.append((member, bind, vis, ndx, name))
     return rows
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, ok, what, problems=()):
-        self.n += 1
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.n} - {what}")
-        for p in problems:
-            print(f"#   {p}")
-
-    def done(self):
-        print(f"1..{self.n}")
-        return 1 if self.failed else 0
 
 
 def main():

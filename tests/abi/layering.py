@@ -8,9 +8,13 @@ have them.
 Usage: layering.py --nm NM --tool BUILD/mshvcpu --emulator BUILD/mshvcpu-emu
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 # The prefixes of hv/ (hv_, hvm_), kernel/ (mshv_, hyp_ and the shim's
 # kshim_) and emu/ (sim_, emu_).
@@ -31,14 +35,11 @@ def main():
     args = ap.parse_args()
     tool = sorted(s for s in defined(args.nm, args.tool) if FOREIGN.match(s))
     emulator = [s for s in defined(args.nm, args.emulator) if FOREIGN.match(s)]
-    ok = [not tool, len(emulator) > 50]
-    print("1..2")
-    print(f"{'ok' if ok[0] else 'not ok'} 1 - mshvcpu defines nothing of hv/, kernel/ or emu/")
-    if tool:
-        print(f"#   {len(tool)}, e.g. {', '.join(tool[:8])}")
-    print(f"{'ok' if ok[1] else 'not ok'} 2 - mshvcpu-emu does ({len(emulator)} of them)")
-    return 0 if all(ok) else 1
-
+    tap = Tap()
+    tap.check(not tool, "mshvcpu defines nothing of hv/, kernel/ or emu/",
+              f"{len(tool)}, e.g. {', '.join(tool[:8])}")
+    tap.check(len(emulator) > 50, f"mshvcpu-emu does ({len(emulator)} of them)")
+    return tap.done()
 
 if __name__ == "__main__":
     sys.exit(main())

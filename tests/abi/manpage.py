@@ -17,8 +17,12 @@ comparing C tokens so that line breaks and fonts do not matter:
   manpage.py --header include/mshvcpu.h --man doc/libmshvcpu.3
 """
 import argparse
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 TOKEN = re.compile(r"\.\.\.|\w+|[^\s\w]")
 
@@ -89,24 +93,6 @@ def roff_text(source):
             line = line.replace(esc, plain)
         out.append(("", line))
     return out
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, ok, what, problems=()):
-        self.n += 1
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.n} - {what}")
-        for p in problems:
-            print(f"#   {p}")
-
-    def done(self):
-        print(f"1..{self.n}")
-        return 1 if self.failed else 0
 
 
 def main():

@@ -31,6 +31,8 @@ import tempfile
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from terminal import run_on_pty  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 STAND_IN = """#!{python}
 import json, os, subprocess, sys
@@ -50,10 +52,10 @@ def main():
     ap.add_argument("--demo", required=True)
     ap.add_argument("--mshvcpu", required=True)
     args = ap.parse_args()
-    results = []
+    tap = Tap()
 
     def check(name, ok, detail=""):
-        results.append((name, ok, detail))
+        tap.check(ok, name, detail)
 
     with tempfile.TemporaryDirectory(prefix="mshvcpu-demo-") as tmp:
         fake = os.path.join(tmp, "build")
@@ -153,15 +155,7 @@ def main():
         check("on a terminal with NO_COLOR: no escape byte", code == 0 and b"\x1b" not in tty,
               f"status {code}")
 
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok:
-            failed += 1
-            for line in str(detail).split("\n"):
-                print(f"# {line}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import re
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 HOST = ('{"schema":"mshvcpu-host/1","name":"%s","source":"hypervisor",'
         '"vendor":"%s","offered":{"bank0":"0x1","bank1":"0x0","bank2":null,"xsave":"0x1"}}\n')
@@ -29,10 +31,10 @@ def main():
     ap.add_argument("--mshvcpu", required=True)
     ap.add_argument("--source", required=True)
     args = ap.parse_args()
-    results = []
+    tap = Tap()
 
     def check(name, ok, detail=""):
-        results.append((name, ok, detail))
+        tap.check(ok, name, detail)
 
     for path in sorted(glob.glob(os.path.join(args.source, "tools", "mshvcpu", "*.c"))):
         with open(path, encoding="utf-8") as f:
@@ -58,14 +60,7 @@ def main():
                   proc.stderr.startswith(f"mshvcpu: {cmd}: {stream}:2: mixed vendors")
                   and proc.stderr.count("\n") == 1, repr(proc.stderr))
 
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import re
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 SCHEMA = re.compile(r"mshvcpu-[a-z][a-z-]*/[1-9][0-9]*")
 LIB_ROW = re.compile(r'SCHEMA\("(mshvcpu-[a-z][a-z-]*)", ([1-9][0-9]*),')
@@ -72,10 +74,10 @@ def main():
     ap.add_argument("--source", required=True)
     args = ap.parse_args()
     args.mshvcpu, args.source = os.path.abspath(args.mshvcpu), os.path.abspath(args.source)
-    results = []
+    tap = Tap()
 
     def check(name, ok, detail=""):
-        results.append((name, bool(ok), detail))
+        tap.check(ok, name, detail)
 
     expected, records = source_schemas(args.source)
     check("the sources name the three records and the tool's documents",
@@ -155,14 +157,7 @@ def main():
     check("libmshvcpu(3) names each record's schema, and only those", lib == records,
           f"missing {sorted(records - lib)}, extra {sorted(lib - records)}")
 
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

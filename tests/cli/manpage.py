@@ -27,6 +27,8 @@ import tempfile
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from options import help_options  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 # A spec whose bank 2 differs from the host's offer: create sets the early
 # property, so the trace holds a set as well as gets.
@@ -66,25 +68,6 @@ def man_section(man, name):
     return m.group(1) if m else ""
 
 
-class Tap:
-    def __init__(self):
-        self.results = []
-
-    def check(self, name, ok, detail=""):
-        self.results.append((name, bool(ok), detail))
-
-    def done(self):
-        print(f"1..{len(self.results)}")
-        failed = 0
-        for i, (name, ok, detail) in enumerate(self.results, 1):
-            print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-            if not ok:
-                failed += 1
-                for line in str(detail).split("\n"):
-                    print(f"# {line}")
-        return 1 if failed else 0
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mshvcpu", required=True)
@@ -94,6 +77,9 @@ def main():
     env = dict(os.environ, NO_COLOR="1")
     env.pop("COLUMNS", None)
     tap = Tap()
+
+    def check(name, ok, detail=""):
+        tap.check(ok, name, detail)
 
     def run(argv):
         return subprocess.run([args.mshvcpu] + argv, capture_output=True, env=env, text=True)
@@ -105,7 +91,7 @@ def main():
     main_help = run(["--help"]).stdout
     commands = re.findall(r"^  ([a-z][a-z-]+)  ", main_help.split("Commands:")[1]
                           .split("\n\n")[0], re.M)
-    tap.check("the command list is read", len(commands) >= 12, repr(commands))
+    check("the command list is read", len(commands) >= 12, repr(commands))
 
     # HYPERCALL TRACE: the keys a real trace holds, no more, no fewer.
     with tempfile.TemporaryDirectory(prefix="mshvcpu-manpage-") as tmp:
@@ -113,31 +99,31 @@ def main():
         for argv in (["create", "--in-process", "--host", HOST, "--trace", trace, SPEC],
                      ["cpuid", "--host", HOST, "--trace", trace, SPEC]):
             proc = run(argv)
-            tap.check(f"mshvcpu {argv[0]} --trace runs", proc.returncode == 0, proc.stderr)
+            check(f"mshvcpu {argv[0]} --trace runs", proc.returncode == 0, proc.stderr)
         seen, calls = set(), set()
         with open(trace) as f:
             for line in f:
                 record = json.loads(line)
                 seen.update(record)
                 calls.add(record.get("call"))
-    tap.check("the trace has property calls", {"get_partition_property",
+    check("the trace has property calls", {"get_partition_property",
                                               "set_partition_property"} <= calls,
               repr(sorted(calls)))
     section = man_section(man, "HYPERCALL TRACE")
     documented = {w for w in bold(section) if KEY.match(w) and w not in commands}
-    tap.check("mshvcpu(1) HYPERCALL TRACE names only keys a trace has",
+    check("mshvcpu(1) HYPERCALL TRACE names only keys a trace has",
               documented and not documented - seen, repr(sorted(documented - seen)))
-    tap.check("mshvcpu(1) HYPERCALL TRACE names every key of these calls",
+    check("mshvcpu(1) HYPERCALL TRACE names every key of these calls",
               not seen - documented, repr(sorted(seen - documented)))
     table = readme.split("## The hypercall trace", 1)[-1].split("\n## ", 1)[0]
     missing = sorted(k for k in seen if f"`{k}`" not in table)
-    tap.check("README.md's trace table has every key", not missing, repr(missing))
+    check("README.md's trace table has every key", not missing, repr(missing))
 
     # The error document: its members are the page's, and mean what it says.
     formats = man_section(man, "JSON FORMATS")
     m = re.search(r"^\.TP\n\.B mshvcpu\\-error/1\n(.*?)(?=^\.TP|^\.PP|\Z)", formats,
                   re.M | re.S)
-    tap.check("mshvcpu(1) JSON FORMATS has mshvcpu-error/1", m is not None)
+    check("mshvcpu(1) JSON FORMATS has mshvcpu-error/1", m is not None)
     members = {w for w in bold(m.group(1)) if KEY.match(w)} if m else set()
     for what, argv, status in (("usage error", ["-j", "show", "no-such-model"], 2),
                                ("runtime error", ["-j", "show", "@/nonexistent/p.json"], 3),
@@ -148,18 +134,18 @@ def main():
         except ValueError:
             doc = {}
         line = proc.stderr.rstrip("\n")
-        tap.check(f"{what}: one document on stdout, with the members mshvcpu(1) names",
+        check(f"{what}: one document on stdout, with the members mshvcpu(1) names",
                   members and set(doc) == members,
                   f"document {proc.stdout!r}; mshvcpu(1): {sorted(members)}")
-        tap.check(f"{what}: schema, error and status say what mshvcpu(1) says",
+        check(f"{what}: schema, error and status say what mshvcpu(1) says",
                   doc.get("schema") == "mshvcpu-error/1" and proc.returncode == status
                   and doc.get("status") == status and "\n" not in line
                   and line == "mshvcpu: " + str(doc.get("error")),
                   f"status {proc.returncode}; stderr {proc.stderr!r}; document {doc!r}")
     proc = run(["--bogus", "-j", "show", "x86-64-v1"])
-    tap.check("an error before -j is read has no document, as mshvcpu(1) says",
+    check("an error before -j is read has no document, as mshvcpu(1) says",
               proc.returncode == 2 and proc.stdout == "", repr(proc.stdout))
-    tap.check("mshvcpu(1) EXIT STATUS points to mshvcpu-error/1",
+    check("mshvcpu(1) EXIT STATUS points to mshvcpu-error/1",
               "mshvcpu-error/1" in bold(man_section(man, "EXIT STATUS")))
 
     # What a model's provenance cites, a user can read: a file of this
@@ -167,33 +153,33 @@ def main():
     # the words the tool has for it.
     proc = run(["-j", "features", "--models"])
     models = json.loads(proc.stdout)["models"] if proc.returncode == 0 else []
-    tap.check("the models are read", len(models) >= 8, proc.stderr)
+    check("the models are read", len(models) >= 8, proc.stderr)
     cited = 0
     for model in models:
         name, prov = model["name"], model.get("provenance") or ""
         gone = [f for f in re.findall(r"[\w./-]+\.md\b", prov)
                 if not os.path.exists(os.path.join(args.source, f))]
-        tap.check(f"{name}: its provenance cites no file that is not here",
+        check(f"{name}: its provenance cites no file that is not here",
                   not gone, f"{prov!r} cites {gone}")
         for title in re.findall(r"mshvcpu\(1\), ([A-Z][A-Z ]*[A-Z])", prov):
             cited += 1
             entries = re.split(r"^\.TP\n", man_section(man, title), flags=re.M)
             entry = next((e for e in entries[1:] if bold(e)[:1] == [name]), "")
             words = json.loads(run(["-j", "show", name]).stdout)["literal"]
-            tap.check(f"{name}: mshvcpu(1) {title} describes it, with its words {words}",
+            check(f"{name}: mshvcpu(1) {title} describes it, with its words {words}",
                       entry and words in bold(entry), entry or f"no entry for {name}")
-    tap.check("the recorded hosts cite a section of mshvcpu(1)", cited >= 4,
+    check("the recorded hosts cite a section of mshvcpu(1)", cited >= 4,
               repr([m.get("provenance") for m in models]))
     line = next((ln for ln in run(["show", "mshv-icelake-sp-azure"]).stdout.split("\n")
                  if ln.startswith("source")), "")
-    tap.check("show prints that citation", "mshvcpu(1), RECORDED HOSTS" in line, line)
+    check("show prints that citation", "mshvcpu(1), RECORDED HOSTS" in line, line)
 
     # Every command has its section, and every option its command's name.
     sections = re.findall(r'^\.SS "([a-z][a-z-]*)\b', man_section(man, "COMMANDS"), re.M)
     for cmd in commands:
-        tap.check(f"mshvcpu(1) COMMANDS has {cmd}", cmd in sections, repr(sections))
+        check(f"mshvcpu(1) COMMANDS has {cmd}", cmd in sections, repr(sections))
     for cmd in sorted(set(sections) - set(commands)):
-        tap.check(f"mshvcpu(1) section {cmd} is a command of --help", False)
+        check(f"mshvcpu(1) section {cmd} is a command of --help", False)
     common = set(help_options(main_help))
     takers = {}     # option -> the commands whose --help lists it
     for cmd in commands:
@@ -211,7 +197,7 @@ def main():
             body = entry.split("\n", 1)[1]
             m = re.match(r"^\.RB \( (.*?)\)", body.replace("\n", " "))
             listed = {w for w in bold(body[:m.end()] if m else "") if w in commands}
-        tap.check(f"mshvcpu(1) OPTIONS: --{name} is for {', '.join(sorted(cmds))}",
+        check(f"mshvcpu(1) OPTIONS: --{name} is for {', '.join(sorted(cmds))}",
                   entry is not None and listed == cmds,
                   f"mshvcpu(1) lists {sorted(listed)}" if entry else "no entry")
         for cmd in sorted(cmds):
@@ -221,7 +207,7 @@ def main():
             letter = help_options(run([cmd, "--help"]).stdout)[name][0]
             said = re.search(r"(?<![\w-])--" + re.escape(name) + r"\b", text) or \
                 (letter and re.search(r"(?<![\w-])-" + letter + r"\b", text))
-            tap.check(f"mshvcpu(1) {cmd} section names --{name}", said)
+            check(f"mshvcpu(1) {cmd} section names --{name}", said)
 
     return tap.done()
 

@@ -16,6 +16,8 @@ import os
 import re
 import subprocess
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 OPTION_LINE = re.compile(r"^  (?:-(\w), |    )--([a-z][a-z0-9-]*)(?: ([A-Z][A-Z0-9]*))?(?:\s|$)")
 COMMON = re.compile(r"(?:-(\w)/)?--([a-z][a-z0-9-]*)")
@@ -47,10 +49,10 @@ def main():
     args = ap.parse_args()
     env = dict(os.environ, NO_COLOR="1")
     env.pop("COLUMNS", None)
-    results = []
+    tap = Tap()
 
     def check(name, ok, detail=""):
-        results.append((name, ok, detail))
+        tap.check(ok, name, detail)
 
     def run(argv):
         return subprocess.run([args.mshvcpu] + argv, capture_output=True, env=env,
@@ -109,14 +111,7 @@ def main():
                     if table.get(n, (None,))[0] != l})
     check("every '-x, --name' in mshvcpu(1) is the table's", not stale, repr(stale))
 
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

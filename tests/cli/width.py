@@ -15,6 +15,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from terminal import run_on_pty  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
 
 COMMANDS = ["features", "show", "decode", "encode", "host", "compare", "baseline",
             "pools", "check-migration", "create", "cpuid", "emu", "help"]
@@ -59,10 +61,10 @@ def main():
     tool = args.mshvcpu
     env = dict(os.environ, NO_COLOR="1")
     env.pop("COLUMNS", None)
-    results = []
+    tap = Tap()
 
     def check(name, ok, detail=""):
-        results.append((name, ok, detail))
+        tap.check(ok, name, detail)
 
     def run(argv, stdin=None, extra=None):
         return subprocess.run([tool] + argv, input=stdin, capture_output=True,
@@ -106,14 +108,7 @@ def main():
         check(f"terminal of {cols} columns: features fit it", status == 0 and
               width <= cols and (cols < 80 or width > 80), f"widest {width}")
 
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

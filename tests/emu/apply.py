@@ -24,6 +24,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import Tap  # noqa: E402
+
 ICX = "mshv-icelake-sp-azure"
 SKX = "mshv-skylake-sp"
 MILAN = "whp-epyc-milan-azure"
@@ -31,17 +34,11 @@ SPEC = "x86-64-v3"
 MOVBE = 1 << 29                 # bank 0 bit 29
 LEVELS = ("nested-smt", "cpu-features", "v1-only")
 
-checks = failures = 0
+tap = Tap()
 
 
 def check(ok, what, detail=""):
-    global checks, failures
-    checks += 1
-    failures += not ok
-    print(f"{'ok' if ok else 'not ok'} {checks} - {what}")
-    if not ok and detail:
-        for line in str(detail).splitlines()[:20]:
-            print(f"#   {line}")
+    tap.check(ok, what, str(detail).splitlines()[:20])
 
 
 def lines(path, key):
@@ -173,8 +170,7 @@ def main():
         refusals(args, tmp)
         concurrency(args, tmp, banks)
     standalone(args)
-    print(f"1..{checks}")
-    return 1 if failures else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

@@ -185,6 +185,9 @@ void cli_put_text(FILE *f, const char *text);
 int cli_width(void);
 size_t cli_text_width(const char *s);
 void cli_wrap(FILE *f, size_t col, size_t indent, const char *text);
+/* @prefix, then the formatted text wrapped after it, further lines indented @indent. */
+void cli_wrapf(FILE *f, const char *prefix, size_t indent, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void cli_wrap_marked(FILE *f, size_t col, size_t indent, const char *mark, const char *text);
 /* Names separated by blanks, indented by @indent, wrapped. */
 void cli_print_wrapped(FILE *f, int indent, const char *const *words, size_t n);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* mshvcpu features: the catalogue, filtered; and the named models. */
-#define _GNU_SOURCE /* strcasestr, vasprintf */
+#define _GNU_SOURCE /* strcasestr */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,23 +152,6 @@ static struct json_object *feature_json(const struct mshvcpu_feature *f)
 	return o;
 }
 
-/* "  label: text", wrapped under the text's start. */
-__attribute__((format(printf, 2, 3)))
-static void long_line(const char *label, const char *fmt, ...)
-{
-	char *text = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	printf("  %s", label);
-	cli_wrap(stdout, 2 + strlen(label), 4, text);
-	free(text);
-}
 
 static void print_long(struct cli *cli, const struct mshvcpu_feature *f)
 {
@@ -182,29 +164,29 @@ static void print_long(struct cli *cli, const struct mshvcpu_feature *f)
 		 kind_name(mshvcpu_feature_kind(f)),
 		 mshvcpu_revision_name(mshvcpu_feature_since(f)));
 	cli_wrap(stdout, 0, 2, buf);
-	long_line("", "%s", mshvcpu_feature_description(f));
+	cli_wrapf(stdout, "  ", 4, "%s", mshvcpu_feature_description(f));
 	for (r = MSHVCPU_REV_LINUX_6_19; r < MSHVCPU_REV_COUNT; r++)
 		if (mshvcpu_feature_header_name(f, r, buf, sizeof(buf)) > 0)
-			long_line("header ", "(%s): %s", mshvcpu_revision_name(r), buf);
+			cli_wrapf(stdout, "  header ", 4, "(%s): %s", mshvcpu_revision_name(r), buf);
 	if (mshvcpu_feature_linux_flag(f))
-		long_line("/proc/cpuinfo: ", "%s", mshvcpu_feature_linux_flag(f));
+		cli_wrapf(stdout, "  /proc/cpuinfo: ", 4, "%s", mshvcpu_feature_linux_flag(f));
 	if (mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_INTEL) ||
 	    mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_AMD))
-		long_line("QEMU/libvirt: ", "%s (intel), %s (amd)",
+		cli_wrapf(stdout, "  QEMU/libvirt: ", 4, "%s (intel), %s (amd)",
 			  mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_INTEL) ?: "-",
 			  mshvcpu_feature_qemu_name(f, MSHVCPU_VENDOR_AMD) ?: "-");
 	cli_format_location(f, MSHVCPU_VENDOR_INTEL, loc, sizeof(loc));
 	cli_format_location(f, MSHVCPU_VENDOR_AMD, amd, sizeof(amd));
-	long_line("location: ", "%s (intel), %s (amd)", loc, amd);
+	cli_wrapf(stdout, "  location: ", 4, "%s (intel), %s (amd)", loc, amd);
 	if (mshvcpu_feature_vendor_only(f) != MSHVCPU_VENDOR_ANY)
-		long_line("processors: ", "%s only",
+		cli_wrapf(stdout, "  processors: ", 4, "%s only",
 			  mshvcpu_vendor_name(mshvcpu_feature_vendor_only(f)));
 	prereq_list(f, buf, sizeof(buf));
-	long_line("requires: ", "%s", buf);
+	cli_wrapf(stdout, "  requires: ", 4, "%s", buf);
 	msr_list(f, buf, sizeof(buf));
-	long_line("MSRs: ", "%s", buf);
+	cli_wrapf(stdout, "  MSRs: ", 4, "%s", buf);
 	if (mshvcpu_feature_note(f))
-		long_line("note: ", "%s", mshvcpu_feature_note(f));
+		cli_wrapf(stdout, "  note: ", 4, "%s", mshvcpu_feature_note(f));
 }
 
 static int list_models(struct cli *cli)

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* mshvcpu check-migration --from RECORD --to HOST: yes or no, and why. */
-#define _GNU_SOURCE /* vasprintf */
+/* mshvcpu check-migration PARTITION HOST: yes or no, and why. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +8,6 @@
 
 #include "cli.h"
 
-/* "  - why", wrapped under itself. */
-__attribute__((format(printf, 1, 2)))
-static void reason(const char *fmt, ...)
-{
-	char *text = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	fputs("  - ", stdout);
-	cli_wrap(stdout, 4, 4, text);
-	free(text);
-}
 
 /* Sources that are not partitions: `mshvcpu compare` is the question for them. */
 static const struct {
@@ -167,30 +148,30 @@ static int cmd_check_migration(struct cli *cli, int argc, char **argv)
 		cli_kv_color(cli, 10, "migratable", r.ok ? C_GREEN : C_RED, "%s",
 			     r.ok ? "yes" : "no");
 		if (r.vendor_mismatch)
-			reason("vendor: the partition runs on %s, the target is %s",
+			cli_wrapf(stdout, "  - ", 4, "vendor: the partition runs on %s, the target is %s",
 			       mshvcpu_vendor_name(rec.effective.vendor),
 			       mshvcpu_vendor_name(target.offered.vendor));
 		if (missing) {
-			reason("%zu feature%s the partition has, the target does not offer:",
+			cli_wrapf(stdout, "  - ", 4, "%zu feature%s the partition has, the target does not offer:",
 			       missing, missing == 1 ? "" : "s");
 			cli_print_features(cli, &r.missing, rec.revision, MSHVCPU_ENABLED, "    ");
 		}
 		if (unverified) {
-			reason("%zu feature%s the target's record cannot confirm:",
+			cli_wrapf(stdout, "  - ", 4, "%zu feature%s the target's record cannot confirm:",
 			       unverified, unverified == 1 ? "" : "s");
 			cli_print_features(cli, &r.unverified, rec.revision, MSHVCPU_ENABLED, "    ");
 		}
 		if (r.xsave_too_small)
-			reason("XSAVE: the partition's state is %u bytes, the target holds %u",
+			cli_wrapf(stdout, "  - ", 4, "XSAVE: the partition's state is %u bytes, the target holds %u",
 			       r.source_xsave_size, r.target_xsave_size);
 		/* An unknown size on either side: nothing shows the state fits. */
 		if (!r.source_xsave_size)
-			reason("XSAVE: the partition record does not say its XSAVE size");
+			cli_wrapf(stdout, "  - ", 4, "XSAVE: the partition record does not say its XSAVE size");
 		if (!r.target_xsave_size && r.source_xsave_size)
-			reason("XSAVE: the target's XSAVE size is unknown (source: %u bytes)",
+			cli_wrapf(stdout, "  - ", 4, "XSAVE: the target's XSAVE size is unknown (source: %u bytes)",
 			       r.source_xsave_size);
 		else if (!r.target_xsave_size)
-			reason("XSAVE: the target's XSAVE size is unknown");
+			cli_wrapf(stdout, "  - ", 4, "XSAVE: the target's XSAVE size is unknown");
 		if (r.msr_count) {
 			char *text = NULL;
 			size_t size = 0;

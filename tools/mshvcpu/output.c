@@ -417,6 +417,22 @@ void cli_wrap_marked(FILE *f, size_t col, size_t indent, const char *mark, const
 	fputc('\n', f);
 }
 
+void cli_wrapf(FILE *f, const char *prefix, size_t indent, const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	fputs(prefix, f);
+	cli_wrap(f, cli_text_width(prefix), indent, text);
+	free(text);
+}
+
 void cli_wrap(FILE *f, size_t col, size_t indent, const char *text)
 {
 	cli_wrap_marked(f, col, indent, NULL, text);

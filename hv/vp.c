@@ -438,16 +438,27 @@ static struct hv_vp *begin(struct hv *hv, struct hv_call *c, unsigned int max_re
 }
 
 /*
- * What the root changed in the register page comes in first; afterwards
- * the page shows the registers again (register_page.c).
+ * The checks both calls share, then @reps: between them, what the root
+ * changed in the register page comes in first, and afterwards the page
+ * shows the registers again (register_page.c).
  */
-static void register_page_in(struct hv *hv, struct hv_call *c, const struct hv_partition *p,
-			     struct hv_vp *vp)
+static uint16_t on_vp(struct hv *hv, struct hv_call *c, unsigned int max_reps,
+		      uint16_t (*reps)(struct hv *hv, struct hv_call *c, struct hv_partition *p,
+				       struct hv_vp *vp))
 {
-	uint32_t dirty = hv_register_page_absorb(hv, p, vp);
+	struct hv_partition *p;
+	uint16_t status;
+	uint32_t dirty;
+	struct hv_vp *vp = begin(hv, c, max_reps, &p, &status);
 
+	if (!vp)
+		return status;
+	dirty = hv_register_page_absorb(hv, p, vp);
 	if (dirty)
 		hv_trace_add(c, ",\"register_page_dirty\":\"0x%x\"", dirty);
+	status = reps(hv, c, p, vp);
+	hv_register_page_refresh(hv, vp);
+	return status;
 }
 
 static uint16_t get_registers(struct hv *hv, struct hv_call *c, struct hv_partition *p,
@@ -474,19 +485,10 @@ static uint16_t get_registers(struct hv *hv, struct hv_call *c, struct hv_partit
 uint16_t hvm_get_vp_registers(struct hv *hv, struct hv_call *c)
 {
 	const struct hv_input_get_vp_registers *in = c->input;
-	struct hv_partition *p;
-	uint16_t status;
-	struct hv_vp *vp;
 
 	trace_registers(c, in->vp_index, in->names, sizeof(in->names[0]),
 			(HV_HYP_PAGE_SIZE - sizeof(*in)) / sizeof(in->names[0]));
-	vp = begin(hv, c, HV_GET_VP_REGISTERS_MAX_REPS, &p, &status);
-	if (!vp)
-		return status;
-	register_page_in(hv, c, p, vp);
-	status = get_registers(hv, c, p, vp);
-	hv_register_page_refresh(hv, vp);
-	return status;
+	return on_vp(hv, c, HV_GET_VP_REGISTERS_MAX_REPS, get_registers);
 }
 
 static uint16_t check_value(const struct hv *hv, const struct hv_partition *p,
@@ -550,17 +552,8 @@ static uint16_t set_registers(struct hv *hv, struct hv_call *c, struct hv_partit
 uint16_t hvm_set_vp_registers(struct hv *hv, struct hv_call *c)
 {
 	const struct hv_input_set_vp_registers *in = c->input;
-	struct hv_partition *p;
-	uint16_t status;
-	struct hv_vp *vp;
 
 	trace_registers(c, in->vp_index, in->elements, sizeof(in->elements[0]),
 			HV_SET_VP_REGISTERS_MAX_REPS);
-	vp = begin(hv, c, HV_SET_VP_REGISTERS_MAX_REPS, &p, &status);
-	if (!vp)
-		return status;
-	register_page_in(hv, c, p, vp);
-	status = set_registers(hv, c, p, vp);
-	hv_register_page_refresh(hv, vp);
-	return status;
+	return on_vp(hv, c, HV_SET_VP_REGISTERS_MAX_REPS, set_registers);
 }
